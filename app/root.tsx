@@ -1,0 +1,132 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useNavigation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import stylesheet from "~/styles/app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [
+  { title: "Lectern — the live classroom for teaching" },
+  {
+    name: "description",
+    content: "Teach live classes with slides, a shared whiteboard, chat, Q&A and polls.",
+  },
+];
+
+export function loader({ context }: LoaderFunctionArgs) {
+  return { requestId: context.requestId };
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <SiteHeader />
+        <main id="main" className="page" tabIndex={-1}>
+          {children}
+        </main>
+        <SiteFooter />
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+function SiteHeader() {
+  const navigation = useNavigation();
+  return (
+    <header className="site-header">
+      <nav className="site-nav" aria-label="Main">
+        <NavLink to="/" className="brand" aria-label="Lectern home">
+          <span className="brand-mark" aria-hidden="true">
+            L
+          </span>
+          Lectern
+        </NavLink>
+        <ul className="nav-links">
+          <li>
+            <NavLink to="/" end>
+              Home
+            </NavLink>
+          </li>
+          <li>
+            <NavLink to="/status">Status</NavLink>
+          </li>
+        </ul>
+      </nav>
+      <div
+        className="progress-bar"
+        data-active={navigation.state !== "idle"}
+        role="progressbar"
+        aria-hidden={navigation.state === "idle"}
+        aria-label="Loading"
+      />
+    </header>
+  );
+}
+
+function SiteFooter() {
+  return (
+    <footer className="site-footer">
+      <p>Lectern · the live classroom built for teaching</p>
+    </footer>
+  );
+}
+
+/** Friendly pages for every failure; details stay in the server log under the request id. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const root = useRouteLoaderData<typeof loader>("root");
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return (
+    <section className="error-page" aria-labelledby="error-title">
+      <p className="error-code">{status}</p>
+      <h1 id="error-title">{notFound ? "We couldn't find that page" : "Something went wrong"}</h1>
+      <p>
+        {notFound
+          ? "The link may be old, or the page may have moved."
+          : "We hit a problem showing this page. Please try again in a moment."}
+      </p>
+      <p>
+        <a className="button" href="/">
+          Back to the home page
+        </a>
+      </p>
+      {!notFound && root?.requestId ? (
+        <p className="muted small">
+          If this keeps happening, tell your school's admin this reference:{" "}
+          <code>{root.requestId}</code>
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,123 @@
+import { watch } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import type { Config } from "../core/config";
+import { errorBody, toAppError } from "../core/errors";
+import type { Readiness } from "../core/health";
+import type { Logger } from "../core/logger";
+import { requestIdFrom, runWithRequestContext } from "../core/requestContext";
+import type { DbHandle } from "../db/client";
+import type { LecternContext } from "./context";
+
+export interface WebDeps {
+  config: Config;
+  db: DbHandle;
+  log: Logger;
+  readiness: Readiness;
+}
+
+const BUILD_PATH = path.resolve("build/index.js");
+const VERSION_PATH = path.resolve("build/version.txt");
+
+/** The web role: static assets and the Remix app behind request ids and logging. */
+export async function createWebApp(deps: WebDeps): Promise<express.Express> {
+  const { config, log } = deps;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback, linklocal, uniquelocal");
+  app.use(requestContext(log));
+
+  // Fingerprinted assets can be cached forever; the rest of public/ for an hour.
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+
+  let build = await loadBuild();
+  if (config.NODE_ENV === "development") {
+    watchBuild(log, async () => {
+      build = await loadBuild();
+      await broadcastDevReady(build);
+    });
+  }
+  app.all(
+    "*",
+    createRequestHandler({
+      build: async () => build,
+      mode: config.NODE_ENV,
+      getLoadContext: (_req, res): LecternContext => ({
+        ...deps,
+        requestId: String(res.locals.requestId),
+      }),
+    }),
+  );
+  app.use(lastResort(log));
+  return app;
+}
+
+/** Tell the Remix dev server this process is serving the current build. */
+export async function announceDevReady(): Promise<void> {
+  await broadcastDevReady(await loadBuild());
+}
+
+async function loadBuild(): Promise<ServerBuild> {
+  // A query string makes Node re-evaluate the module after a rebuild.
+  return import(`${pathToFileURL(BUILD_PATH).href}?t=${Date.now()}`) as Promise<ServerBuild>;
+}
+
+function watchBuild(log: Logger, reload: () => Promise<void>): void {
+  let timer: NodeJS.Timeout | undefined;
+  watch(path.dirname(VERSION_PATH), (_event, file) => {
+    if (file !== path.basename(VERSION_PATH)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      reload().then(
+        () => log.info("reloaded the app build"),
+        (error: unknown) => log.error({ err: error }, "could not reload the app build"),
+      );
+    }, 50);
+  });
+}
+
+function requestContext(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const requestId = requestIdFrom(req.get("x-request-id"));
+    res.locals.requestId = requestId;
+    res.setHeader("x-request-id", requestId);
+    const started = performance.now();
+    runWithRequestContext({ requestId }, () => {
+      res.on("finish", () => {
+        const line = {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+        };
+        if (req.path.startsWith("/build/")) log.debug(line, "request");
+        else log.info(line, "request");
+      });
+      next();
+    });
+  };
+}
+
+/** Errors that escape Remix (or happen before it): never a stack trace to the client. */
+function lastResort(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const error = toAppError(err);
+    if (error.status >= 500) log.error({ err }, "request failed outside the app");
+    if (res.headersSent) return res.end();
+    const body = errorBody(error, String(res.locals.requestId ?? ""));
+    if (req.accepts(["html", "json"]) === "html") {
+      res
+        .status(error.status)
+        .type("html")
+        .send(
+          `<!doctype html><title>Lectern</title><h1>Something went wrong</h1><p>${error.status === 500 ? "Please try again in a moment." : "That request could not be handled."}</p><p>Reference: ${body.error.requestId}</p>`,
+        );
+    } else {
+      res.status(error.status).json(body);
+    }
+  };
+}

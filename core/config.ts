@@ -1,0 +1,109 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable Lectern reads, parsed once at start-up.
+ * `.env.example` documents each of them; keep the two in step.
+ */
+const DEV_AUTH_SECRET = "lectern-development-secret-do-not-use-in-production";
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, "must be a postgres:// or postgresql:// URL with a host");
+
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    ROLE: z.enum(["all", "web", "sync", "jobs"]).default("all"),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    PORT: port.default(3000),
+    APP_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
+    DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    EMBEDDED_PG_PORT: z.preprocess(emptyAsUndefined, port.optional()),
+    EMBEDDED_PG_DIR: z.string().min(1).default("./.data/pg"),
+    AUTH_SECRET: z.preprocess(
+      emptyAsUndefined,
+      z.string().min(32, "must be at least 32 characters").optional(),
+    ),
+    SEED_DEMO: z.preprocess(
+      emptyAsUndefined,
+      z
+        .enum(["true", "false", "1", "0"])
+        .transform((v) => v === "true" || v === "1")
+        .optional(),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    if (!env.DATABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message: "is required when NODE_ENV=production (the embedded database is for development)",
+      });
+    }
+    if (!env.AUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_SECRET"],
+        message: "is required when NODE_ENV=production (e.g. `openssl rand -hex 32`)",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export type Config = Omit<Env, "AUTH_SECRET" | "SEED_DEMO" | "APP_URL"> & {
+  AUTH_SECRET: string;
+  APP_URL: string;
+  /** Seed the demo school on a fresh database (defaults on outside production). */
+  SEED_DEMO: boolean;
+};
+
+/** A configuration problem, phrased as one line that names the variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path.join(".") || "environment";
+    // Never echo the value: it may be a secret or a password-bearing URL.
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? "is invalid"}`);
+  }
+  const env = parsed.data;
+  return {
+    ...env,
+    AUTH_SECRET: env.AUTH_SECRET ?? DEV_AUTH_SECRET,
+    APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}`,
+    SEED_DEMO: env.SEED_DEMO ?? env.NODE_ENV !== "production",
+  };
+}
+
+/** A database URL with its password masked, safe to print. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { EventLogError } from "../db/errors";
+
+/**
+ * The one error type routes throw and map to HTTP. Codes are stable strings
+ * clients may branch on; messages are for people.
+ */
+export const errorStatus = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid_input: 422,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]]),
+    message: z.string(),
+    requestId: z.string().optional(),
+    details: z.unknown().optional(),
+  }),
+});
+
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export class AppError extends Error {
+  override name = "AppError";
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.status = errorStatus[code];
+  }
+}
+
+/** Turn anything thrown into an AppError; unknown errors become a bare 500. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof z.ZodError) {
+    return new AppError("invalid_input", "The request is not valid.", z.flattenError(error), {
+      cause: error,
+    });
+  }
+  if (error instanceof EventLogError) {
+    return new AppError(error.code, error.message, error.details, { cause: error });
+  }
+  return new AppError("internal", "Something went wrong on our side.", undefined, {
+    cause: error,
+  });
+}
+
+export function errorBody(error: AppError, requestId?: string): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(requestId ? { requestId } : {}),
+      ...(error.details === undefined ? {} : { details: error.details }),
+    },
+  };
+}

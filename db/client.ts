@@ -1,0 +1,48 @@
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import * as schema from "./schema";
+
+export type Database = NodePgDatabase<typeof schema>;
+
+export interface DbHandle {
+  pool: pg.Pool;
+  db: Database;
+  close(): Promise<void>;
+}
+
+export interface PoolOptions {
+  max?: number;
+  applicationName?: string;
+  /** Called for errors on idle clients, which would otherwise crash the process. */
+  onError?: (error: Error) => void;
+}
+
+// bigint columns (sequences, counts) arrive as strings by default; ours fit in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function createDb(url: string, options: PoolOptions = {}): DbHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? "lectern",
+    connectionTimeoutMillis: 10_000,
+  });
+  pool.on("error", (error) => options.onError?.(error));
+  const db = drizzle(pool, { schema });
+  return { pool, db, close: () => pool.end() };
+}
+
+/** A round trip to the database, for health checks. Rejects after `timeoutMs`. */
+export async function pingDatabase(pool: pg.Pool, timeoutMs = 2_000): Promise<number> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([pool.query("select 1"), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+  return performance.now() - started;
+}

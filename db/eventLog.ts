@@ -1,0 +1,331 @@
+import { drizzle } from "drizzle-orm/node-postgres";
+import type pg from "pg";
+import type { Database } from "./client";
+import { IdempotencyConflictError, InvalidEventError, SessionNotFoundError } from "./errors";
+import * as schema from "./schema";
+
+/**
+ * The event log: the source of truth for every class (DESIGN.md section 5).
+ * All of its SQL lives in this module.
+ *
+ * An append takes the next sequence numbers by bumping `sessions.last_event_seq`
+ * (the row lock serialises writers of one session, so sequences are gap-free),
+ * inserts the rows and calls pg_notify, all in one transaction: NOTIFY is only
+ * delivered on commit, so nobody hears of an event that is not durable.
+ */
+
+export const NOTIFY_CHANNEL = "session_events";
+export const MAX_BATCH = 1_000;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:/=+-]{1,200}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface NewEvent {
+  type: string;
+  version?: number;
+  actorUserId?: string | null;
+  payload: unknown;
+  yjsUpdate?: Uint8Array | null;
+}
+
+export interface AppendInput {
+  tenantId: string;
+  sessionId: string;
+  events: NewEvent[];
+  /** A retried append with the same key returns the original events and appends nothing. */
+  idempotencyKey?: string | null;
+}
+
+export interface StoredEvent {
+  id: number;
+  tenantId: string;
+  sessionId: string;
+  sequence: number;
+  type: string;
+  version: number;
+  actorUserId: string | null;
+  payload: unknown;
+  yjsUpdate: Uint8Array | null;
+  idempotencyKey: string | null;
+  occurredAt: Date;
+}
+
+export interface AppendResult {
+  events: StoredEvent[];
+  /** True when the idempotency key had been seen: nothing was appended. */
+  replayed: boolean;
+}
+
+export interface AppendOptions {
+  /** Runs in the append's transaction (e.g. to update projections); throwing rolls it all back. */
+  project?: (tx: Database, events: StoredEvent[]) => Promise<void>;
+}
+
+const APPEND_SQL = `
+with head as (
+  update sessions set last_event_seq = last_event_seq + $3
+  where id = $1 and tenant_id = $2
+  returning last_event_seq - $3 as base
+),
+batch as (
+  select * from unnest($4::text[], $5::int[], $6::uuid[], $7::jsonb[], $8::bytea[], $9::text[])
+    with ordinality as e(type, version, actor_user_id, payload, yjs_update, idempotency_key, ord)
+),
+inserted as (
+  insert into session_state_events
+    (tenant_id, session_id, sequence, type, version, actor_user_id, payload, yjs_update, idempotency_key)
+  select $2, $1, head.base + batch.ord, batch.type, batch.version, batch.actor_user_id,
+         batch.payload, batch.yjs_update, batch.idempotency_key
+  from head, batch
+  returning id, sequence, occurred_at
+),
+notified as (
+  select pg_notify('${NOTIFY_CHANNEL}', $1 || ':' || (head.base + 1) || '-' || (head.base + $3)) from head
+)
+select inserted.id, inserted.sequence, inserted.occurred_at
+from inserted, (select count(*) from notified) as n
+order by inserted.sequence`;
+
+const SELECT_COLUMNS = `id, tenant_id, session_id, sequence, type, version, actor_user_id, payload,
+  yjs_update, idempotency_key, occurred_at`;
+
+const BY_KEYS_SQL = `select ${SELECT_COLUMNS} from session_state_events
+where session_id = $1 and tenant_id = $2 and idempotency_key = any($3::text[])
+order by sequence`;
+
+const READ_SQL = `select ${SELECT_COLUMNS} from session_state_events
+where session_id = $1 and tenant_id = $2 and sequence > $3
+order by sequence limit $4`;
+
+const HEAD_SQL = `select last_event_seq from sessions where id = $1 and tenant_id = $2`;
+
+export async function appendEvents(
+  pool: pg.Pool,
+  input: AppendInput,
+  options: AppendOptions = {},
+): Promise<AppendResult> {
+  checkInput(input);
+  const keys = rowKeys(input.idempotencyKey, input.events.length);
+  if (keys[0]) {
+    const previous = await findByKey(pool, input, keys[0]);
+    if (previous) return previous;
+  }
+  const values = [
+    input.sessionId,
+    input.tenantId,
+    input.events.length,
+    input.events.map((e) => e.type),
+    input.events.map((e) => e.version ?? 1),
+    input.events.map((e) => e.actorUserId ?? null),
+    input.events.map((e) => JSON.stringify(e.payload ?? {})),
+    input.events.map((e) => (e.yjsUpdate ? toBuffer(e.yjsUpdate) : null)),
+    keys,
+  ];
+  try {
+    const rows = options.project
+      ? await appendInTransaction(pool, values, input, options.project)
+      : (await pool.query<AppendedRow>({ name: "lectern_append_events", text: APPEND_SQL, values }))
+          .rows;
+    if (rows.length === 0) throw new SessionNotFoundError(input.sessionId);
+    return { events: toStored(input, rows, keys), replayed: false };
+  } catch (error) {
+    // Two concurrent retries of one key: the loser's transaction rolled back whole
+    // (sequence bump included), so answer with the winner's events.
+    if (keys[0] && isUniqueViolation(error, "session_state_events_session_idempotency_key")) {
+      const previous = await findByKey(pool, input, keys[0]);
+      if (previous) return previous;
+    }
+    throw error;
+  }
+}
+
+type AppendedRow = { id: number; sequence: number; occurred_at: Date };
+
+async function appendInTransaction(
+  pool: pg.Pool,
+  values: unknown[],
+  input: AppendInput,
+  project: NonNullable<AppendOptions["project"]>,
+): Promise<AppendedRow[]> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    const { rows } = await client.query<AppendedRow>({
+      name: "lectern_append_events",
+      text: APPEND_SQL,
+      values,
+    });
+    if (rows.length > 0) {
+      const keys = values[8] as (string | null)[];
+      await project(drizzle(client, { schema }), toStored(input, rows, keys));
+    }
+    await client.query("commit");
+    return rows;
+  } catch (error) {
+    await client.query("rollback").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Events of a session with a sequence above `after`, in order. */
+export async function readEvents(
+  pool: pg.Pool,
+  query: { tenantId: string; sessionId: string; after?: number; limit?: number },
+): Promise<StoredEvent[]> {
+  const { rows } = await pool.query<EventRow>({
+    name: "lectern_read_events",
+    text: READ_SQL,
+    values: [query.sessionId, query.tenantId, query.after ?? 0, query.limit ?? 500],
+  });
+  return rows.map(fromRow);
+}
+
+/** The highest sequence of a session, or null when the session does not exist. */
+export async function headSequence(
+  pool: pg.Pool,
+  query: { tenantId: string; sessionId: string },
+): Promise<number | null> {
+  const { rows } = await pool.query<{ last_event_seq: number }>(HEAD_SQL, [
+    query.sessionId,
+    query.tenantId,
+  ]);
+  return rows[0]?.last_event_seq ?? null;
+}
+
+/** Parse a `session_events` notification payload: `<session_id>:<from>-<to>`. */
+export function parseNotification(
+  payload: string,
+): { sessionId: string; from: number; to: number } | null {
+  const match = /^([0-9a-f-]{36}):(\d+)-(\d+)$/.exec(payload);
+  if (!match) return null;
+  return { sessionId: match[1]!, from: Number(match[2]), to: Number(match[3]) };
+}
+
+function checkInput(input: AppendInput): void {
+  if (!UUID.test(input.sessionId)) throw new SessionNotFoundError(input.sessionId);
+  if (!UUID.test(input.tenantId)) throw new InvalidEventError("The tenant id is not a UUID.");
+  if (input.events.length === 0) throw new InvalidEventError("An append needs at least one event.");
+  if (input.events.length > MAX_BATCH) {
+    throw new InvalidEventError(`An append holds at most ${MAX_BATCH} events.`);
+  }
+  if (input.idempotencyKey != null && !IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
+    throw new InvalidEventError(
+      "An idempotency key is 1-200 characters of letters, digits and _ . : / = + -",
+    );
+  }
+}
+
+/**
+ * Every row of a keyed batch carries a key (`k`, `k#1`, `k#2`, ...) so the unique
+ * index covers the whole batch and a retry can be compared row by row.
+ */
+function rowKeys(key: string | null | undefined, count: number): (string | null)[] {
+  return Array.from({ length: count }, (_, i) => (key ? (i === 0 ? key : `${key}#${i}`) : null));
+}
+
+async function findByKey(
+  pool: pg.Pool,
+  input: AppendInput,
+  key: string,
+): Promise<AppendResult | null> {
+  // One key past the batch's length detects an original batch that was longer.
+  const probe = rowKeys(key, input.events.length + 1);
+  const { rows } = await pool.query<EventRow>({
+    name: "lectern_events_by_key",
+    text: BY_KEYS_SQL,
+    values: [input.sessionId, input.tenantId, probe],
+  });
+  if (rows.length === 0) return null;
+  const stored = rows.map(fromRow);
+  const same =
+    stored.length === input.events.length &&
+    stored.every((event, i) => sameEvent(event, input.events[i]!));
+  if (!same) throw new IdempotencyConflictError(key);
+  return { events: stored, replayed: true };
+}
+
+function sameEvent(stored: StoredEvent, requested: NewEvent): boolean {
+  return (
+    stored.type === requested.type &&
+    stored.version === (requested.version ?? 1) &&
+    stored.actorUserId === (requested.actorUserId ?? null) &&
+    canonicalJson(stored.payload) === canonicalJson(requested.payload ?? {}) &&
+    Buffer.compare(
+      Buffer.from(stored.yjsUpdate ?? []),
+      Buffer.from(requested.yjsUpdate ?? []),
+    ) === 0
+  );
+}
+
+/** JSON with object keys sorted, so jsonb's key reordering does not count as a change. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+type EventRow = {
+  id: number;
+  tenant_id: string;
+  session_id: string;
+  sequence: number;
+  type: string;
+  version: number;
+  actor_user_id: string | null;
+  payload: unknown;
+  yjs_update: Buffer | null;
+  idempotency_key: string | null;
+  occurred_at: Date;
+};
+
+function fromRow(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    sessionId: row.session_id,
+    sequence: row.sequence,
+    type: row.type,
+    version: row.version,
+    actorUserId: row.actor_user_id,
+    payload: row.payload,
+    yjsUpdate: row.yjs_update ? new Uint8Array(row.yjs_update) : null,
+    idempotencyKey: row.idempotency_key,
+    occurredAt: row.occurred_at,
+  };
+}
+
+function toStored(
+  input: AppendInput,
+  rows: AppendedRow[],
+  keys: (string | null)[],
+): StoredEvent[] {
+  return rows.map((row, i) => {
+    const event = input.events[i]!;
+    return {
+      id: row.id,
+      tenantId: input.tenantId,
+      sessionId: input.sessionId,
+      sequence: row.sequence,
+      type: event.type,
+      version: event.version ?? 1,
+      actorUserId: event.actorUserId ?? null,
+      // Round-trip through JSON so callers see what was stored, not their own object.
+      payload: JSON.parse(JSON.stringify(event.payload ?? {})),
+      yjsUpdate: event.yjsUpdate ?? null,
+      idempotencyKey: keys[i] ?? null,
+      occurredAt: row.occurred_at,
+    };
+  });
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e?.code === "23505" && e.constraint === constraint;
+}

@@ -1,0 +1,69 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { at, createdAt } from "./columns";
+import { sessions } from "./classroom";
+import { users } from "./identity";
+import { tenantId } from "./tenantColumn";
+
+export const bytea = customType<{ data: Uint8Array; driverData: Buffer }>({
+  dataType: () => "bytea",
+  toDriver: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+  fromDriver: (value) => new Uint8Array(value),
+});
+
+/**
+ * The source of truth: every state change of a class, gap-free per session.
+ * Rows are only ever inserted (by db/eventLog.ts), never updated.
+ */
+export const sessionStateEvents = pgTable(
+  "session_state_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: tenantId(),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    sequence: bigint("sequence", { mode: "number" }).notNull(),
+    type: text("type").notNull(),
+    version: integer("version").notNull().default(1),
+    actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    payload: jsonb("payload").notNull().default({}),
+    yjsUpdate: bytea("yjs_update"),
+    idempotencyKey: text("idempotency_key"),
+    occurredAt: at("occurred_at").notNull().default(sql`now()`),
+  },
+  (t) => [
+    uniqueIndex("session_state_events_session_sequence_key").on(t.sessionId, t.sequence),
+    uniqueIndex("session_state_events_session_idempotency_key").on(
+      t.sessionId,
+      t.idempotencyKey,
+    ),
+    index("session_state_events_session_occurred_idx").on(t.sessionId, t.occurredAt),
+  ],
+);
+
+/** Snapshots of a class's Y.Doc so loading does not replay the whole log. */
+export const sessionDocCheckpoints = pgTable(
+  "session_doc_checkpoints",
+  {
+    tenantId: tenantId(),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    uptoSequence: bigint("upto_sequence", { mode: "number" }).notNull(),
+    state: bytea("state").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.uptoSequence] })],
+);

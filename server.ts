@@ -1,0 +1,84 @@
+import http from "node:http";
+import express from "express";
+import { announceDevReady, createWebApp } from "./app/web.server";
+import { ConfigError, loadConfig, type Config } from "./core/config";
+import { openDatabase, StartupError, type OpenDatabase } from "./core/database";
+import { checkHealth, checkReadiness, type Readiness } from "./core/health";
+import { createLogger, type Logger } from "./core/logger";
+
+/**
+ * The one Lectern entry. ROLE=all (default) runs web + sync + jobs in this
+ * process; ROLE=web|sync|jobs runs one of them, for production.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const readiness: Readiness = { ready: false, reason: "starting" };
+  const database = await openDatabase(config, log);
+
+  const server = await listen(config, log, database, readiness);
+  readiness.ready = true;
+  readiness.reason = "serving";
+  log.info({ role: config.ROLE, url: config.APP_URL }, `Lectern is ready at ${config.APP_URL}`);
+  if (config.NODE_ENV === "development" && process.env.REMIX_DEV_ORIGIN) await announceDevReady();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    readiness.ready = false;
+    readiness.reason = "shutting down";
+    log.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await database.close();
+    clearTimeout(force);
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+async function listen(
+  config: Config,
+  log: Logger,
+  database: OpenDatabase,
+  readiness: Readiness,
+): Promise<http.Server> {
+  const deps = { config, log, db: database, readiness };
+  // Sync and jobs processes have no pages, but still answer the platform's probes.
+  const app =
+    config.ROLE === "all" || config.ROLE === "web" ? await createWebApp(deps) : probesOnly(deps);
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  return server;
+}
+
+function probesOnly({ db, readiness }: { db: OpenDatabase; readiness: Readiness }) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/healthz", async (_req, res) => {
+    const { httpStatus, body } = await checkHealth(db.pool);
+    res.status(httpStatus).json(body);
+  });
+  app.get("/readyz", async (_req, res) => {
+    const { httpStatus, body } = await checkReadiness(db.pool, readiness);
+    res.status(httpStatus).json(body);
+  });
+  return app;
+}
+
+main().catch((error: unknown) => {
+  // Configuration and start-up problems are one readable line, not a stack trace.
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    process.stderr.write(`lectern: ${error.message}\n`);
+  } else {
+    process.stderr.write(`lectern: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});
