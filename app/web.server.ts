@@ -3,14 +3,14 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
-import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import express, { type ErrorRequestHandler } from "express";
 import type { Config } from "../core/config";
 import { errorBody, toAppError } from "../core/errors";
 import type { Readiness } from "../core/health";
 import type { Logger } from "../core/logger";
-import { requestIdFrom, runWithRequestContext } from "../core/requestContext";
 import type { DbHandle } from "../db/client";
 import type { LecternContext } from "./context";
+import { requestContext } from "./requestContext.server";
 
 export interface WebDeps {
   config: Config;
@@ -78,28 +78,6 @@ function watchBuild(log: Logger, reload: () => Promise<void>): void {
       );
     }, 50);
   });
-}
-
-function requestContext(log: Logger): RequestHandler {
-  return (req, res, next) => {
-    const requestId = requestIdFrom(req.get("x-request-id"));
-    res.locals.requestId = requestId;
-    res.setHeader("x-request-id", requestId);
-    const started = performance.now();
-    runWithRequestContext({ requestId }, () => {
-      res.on("finish", () => {
-        const line = {
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          durationMs: Math.round((performance.now() - started) * 10) / 10,
-        };
-        if (req.path.startsWith("/build/")) log.debug(line, "request");
-        else log.info(line, "request");
-      });
-      next();
-    });
-  };
 }
 
 /** Errors that escape Remix (or happen before it): never a stack trace to the client. */

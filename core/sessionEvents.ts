@@ -21,7 +21,7 @@ export interface SessionEventsAppend {
  * Check every event against the catalog, then append them as one batch.
  * An unknown type or an invalid payload rejects the whole batch; nothing is written.
  */
-export function appendSessionEvents(
+export async function appendSessionEvents(
   pool: pg.Pool,
   input: SessionEventsAppend,
   options?: AppendOptions,
