@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import http from "node:http";
 import express from "express";
 import { announceDevReady, createWebApp } from "./app/web.server";
@@ -11,6 +12,8 @@ import { createLogger, type Logger } from "./core/logger";
  * process; ROLE=web|sync|jobs runs one of them, for production.
  */
 async function main(): Promise<void> {
+  // Variables already in the environment win over the file.
+  if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   const readiness: Readiness = { ready: false, reason: "starting" };
@@ -78,7 +81,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof StartupError) {
     process.stderr.write(`lectern: ${error.message}\n`);
   } else {
-    process.stderr.write(`lectern: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `lectern: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });
