@@ -17,7 +17,10 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "not a url" }, /^Invalid configuration: DATABASE_URL /],
     [{ PORT: "http" }, /^Invalid configuration: PORT /],
     [{ ROLE: "worker" }, /^Invalid configuration: ROLE /],
-    [{ NODE_ENV: "production", AUTH_SECRET: secret }, /^Invalid configuration: DATABASE_URL is required/],
+    [
+      { NODE_ENV: "production", AUTH_SECRET: secret },
+      /^Invalid configuration: DATABASE_URL is required/,
+    ],
     [
       { NODE_ENV: "production", DATABASE_URL: "postgres://db/lectern" },
       /^Invalid configuration: AUTH_SECRET is required/,

@@ -27,7 +27,10 @@ export async function openDatabase(
   let embedded: EmbeddedDatabase | null = null;
   let url = config.DATABASE_URL;
   if (!url) {
-    log.info({ dir: config.EMBEDDED_PG_DIR }, "DATABASE_URL is unset: starting embedded PostgreSQL");
+    log.info(
+      { dir: config.EMBEDDED_PG_DIR },
+      "DATABASE_URL is unset: starting embedded PostgreSQL",
+    );
     try {
       embedded = await startEmbeddedPostgres({
         dir: config.EMBEDDED_PG_DIR,

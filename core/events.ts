@@ -24,8 +24,14 @@ const sessionSchedule = z.object({
 const catalog = {
   "session.scheduled": { version: 1, payload: sessionSchedule },
   "session.updated": { version: 1, payload: sessionSchedule.partial() },
-  "session.cancelled": { version: 1, payload: z.object({ reason: z.string().max(500).optional() }) },
-  "session.started": { version: 1, payload: z.object({ livekitRoom: z.string().max(200).nullable() }) },
+  "session.cancelled": {
+    version: 1,
+    payload: z.object({ reason: z.string().max(500).optional() }),
+  },
+  "session.started": {
+    version: 1,
+    payload: z.object({ livekitRoom: z.string().max(200).nullable() }),
+  },
   "session.ended": {
     version: 1,
     payload: z.object({ reason: z.enum(["host_ended", "room_finished", "reconciled"]) }),
@@ -50,7 +56,12 @@ const catalog = {
 
   "scene.created": {
     version: 1,
-    payload: z.object({ sceneId: id, name: shortText(100), layout: shortText(40), position: z.int().min(0) }),
+    payload: z.object({
+      sceneId: id,
+      name: shortText(100),
+      layout: shortText(40),
+      position: z.int().min(0),
+    }),
   },
   "scene.updated": {
     version: 1,

@@ -21,7 +21,10 @@ export interface ProbeResponse<T> {
 export async function checkHealth(pool: pg.Pool): Promise<ProbeResponse<HealthReport>> {
   try {
     const latencyMs = Math.round((await pingDatabase(pool)) * 10) / 10;
-    return { httpStatus: 200, body: { status: "ok", checks: { database: { ok: true, latencyMs } } } };
+    return {
+      httpStatus: 200,
+      body: { status: "ok", checks: { database: { ok: true, latencyMs } } },
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : "unreachable";
     return {
@@ -36,7 +39,8 @@ export async function checkReadiness(
   pool: pg.Pool,
   readiness: Readiness,
 ): Promise<ProbeResponse<{ ready: boolean; reason: string }>> {
-  if (!readiness.ready) return { httpStatus: 503, body: { ready: false, reason: readiness.reason } };
+  if (!readiness.ready)
+    return { httpStatus: 503, body: { ready: false, reason: readiness.reason } };
   const health = await checkHealth(pool);
   return health.body.status === "ok"
     ? { httpStatus: 200, body: { ready: true, reason: "serving" } }

@@ -52,7 +52,10 @@ describe("appendSessionEvents (catalog-checked append)", () => {
       sessionId: sessions[0]!.id,
       events: [
         { type: "hand.raised", payload: { userId: randomUUID() } },
-        { type: "chat.posted", payload: { messageId: "not-a-uuid", body: "", audience: "everyone" } },
+        {
+          type: "chat.posted",
+          payload: { messageId: "not-a-uuid", body: "", audience: "everyone" },
+        },
       ],
     });
     const error = await attempt.catch((e: unknown) => e);
@@ -77,9 +80,9 @@ describe("appendSessionEvents (catalog-checked append)", () => {
   it("rejects an empty batch and a malformed idempotency key", async () => {
     const { tenant, sessions } = await createTenantWithSessions(handle);
     const target = { tenantId: tenant.id, sessionId: sessions[0]!.id };
-    await expect(appendSessionEvents(handle.pool, { ...target, events: [] })).rejects.toBeInstanceOf(
-      InvalidEventError,
-    );
+    await expect(
+      appendSessionEvents(handle.pool, { ...target, events: [] }),
+    ).rejects.toBeInstanceOf(InvalidEventError);
     await expect(
       appendSessionEvents(handle.pool, {
         ...target,

@@ -1,12 +1,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import { InvalidEventError } from "../db/errors";
-import {
-  appendEvents,
-  type AppendOptions,
-  type AppendResult,
-  type NewEvent,
-} from "../db/eventLog";
+import { appendEvents, type AppendOptions, type AppendResult, type NewEvent } from "../db/eventLog";
 import { eventPayloadSchema, eventVersion, isEventType } from "./events";
 
 export interface SessionEventsAppend {
@@ -14,7 +9,12 @@ export interface SessionEventsAppend {
   sessionId: string;
   idempotencyKey?: string | null;
   /** Loosely typed on purpose: this is the boundary where unknown input is checked. */
-  events: { type: string; payload: unknown; actorUserId?: string | null; yjsUpdate?: Uint8Array | null }[];
+  events: {
+    type: string;
+    payload: unknown;
+    actorUserId?: string | null;
+    yjsUpdate?: Uint8Array | null;
+  }[];
 }
 
 /**

@@ -25,11 +25,9 @@ export class SessionNotFoundError extends EventLogError {
 export class IdempotencyConflictError extends EventLogError {
   override name = "IdempotencyConflictError";
   constructor(key: string) {
-    super(
-      "conflict",
-      `Idempotency key "${key}" was already used for a different request.`,
-      { idempotencyKey: key },
-    );
+    super("conflict", `Idempotency key "${key}" was already used for a different request.`, {
+      idempotencyKey: key,
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { connect, createTenantWithSessions } from "../tests/support/fixtures";
 import { IdempotencyConflictError, SessionNotFoundError } from "./errors";
 import { appendEvents, headSequence, parseNotification, readEvents } from "./eventLog";
@@ -37,7 +37,8 @@ describe("appendEvents: sequencing", () => {
         const got: number[] = [];
         for (let i = 0; i < perWriter; i++) {
           // Mix single events and small batches: batches must stay contiguous.
-          const events = i % 3 === 0 ? [chat(`w${w}-${i}a`), chat(`w${w}-${i}b`)] : [chat(`w${w}-${i}`)];
+          const events =
+            i % 3 === 0 ? [chat(`w${w}-${i}a`), chat(`w${w}-${i}b`)] : [chat(`w${w}-${i}`)];
           const { events: stored } = await appendEvents(handle.pool, {
             tenantId: tenant.id,
             sessionId: session.id,
@@ -54,7 +55,9 @@ describe("appendEvents: sequencing", () => {
     const returned = results.flat().sort((a, b) => a - b);
     expect(returned).toEqual(oneToN(total));
     expect(await sequencesOf(session.id)).toEqual(oneToN(total));
-    expect(await headSequence(handle.pool, { tenantId: tenant.id, sessionId: session.id })).toBe(total);
+    expect(await headSequence(handle.pool, { tenantId: tenant.id, sessionId: session.id })).toBe(
+      total,
+    );
   });
 
   it("keeps each of several sessions gap-free when 20 writers interleave across them", async () => {
@@ -100,9 +103,14 @@ describe("appendEvents: sequencing", () => {
     await appendEvents(handle.pool, {
       tenantId: tenant.id,
       sessionId: sessions[0]!.id,
-      events: [{ type: "whiteboard.updated", payload: { boardId: "main", bytes: 7 }, yjsUpdate: update }],
+      events: [
+        { type: "whiteboard.updated", payload: { boardId: "main", bytes: 7 }, yjsUpdate: update },
+      ],
     });
-    const [event] = await readEvents(handle.pool, { tenantId: tenant.id, sessionId: sessions[0]!.id });
+    const [event] = await readEvents(handle.pool, {
+      tenantId: tenant.id,
+      sessionId: sessions[0]!.id,
+    });
     expect(event?.yjsUpdate).toEqual(update);
   });
 });
@@ -134,7 +142,9 @@ describe("appendEvents: idempotency", () => {
       idempotencyKey: `race-${randomUUID()}`,
       events: [chat("only once")],
     };
-    const results = await Promise.all(Array.from({ length: 10 }, () => appendEvents(handle.pool, input)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => appendEvents(handle.pool, input)),
+    );
     expect(new Set(results.map((r) => r.events[0]!.sequence))).toEqual(new Set([1]));
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     expect(await sequencesOf(sessions[0]!.id)).toEqual([1]);
@@ -148,9 +158,9 @@ describe("appendEvents: idempotency", () => {
     await appendEvents(handle.pool, { ...base, events: [original] });
 
     const changedPayload = { ...original, payload: { ...original.payload, body: "changed" } };
-    await expect(appendEvents(handle.pool, { ...base, events: [changedPayload] })).rejects.toBeInstanceOf(
-      IdempotencyConflictError,
-    );
+    await expect(
+      appendEvents(handle.pool, { ...base, events: [changedPayload] }),
+    ).rejects.toBeInstanceOf(IdempotencyConflictError);
     await expect(
       appendEvents(handle.pool, { ...base, events: [{ ...original, type: "chat.deleted" }] }),
     ).rejects.toBeInstanceOf(IdempotencyConflictError);
@@ -249,7 +259,9 @@ describe("appendEvents: transactions and notifications", () => {
         },
       },
     );
-    const { rows } = await handle.pool.query("select title from sessions where id = $1", [sessions[0]!.id]);
+    const { rows } = await handle.pool.query("select title from sessions where id = $1", [
+      sessions[0]!.id,
+    ]);
     expect(rows[0].title).toBe("projected 1");
   });
 });
@@ -258,12 +270,17 @@ describe("readEvents", () => {
   it("reads after a sequence, in order, with a limit (how clients fill gaps)", async () => {
     const { tenant, sessions } = await createTenantWithSessions(handle);
     const target = { tenantId: tenant.id, sessionId: sessions[0]!.id };
-    await appendEvents(handle.pool, { ...target, events: Array.from({ length: 8 }, (_, i) => chat(`m${i}`)) });
+    await appendEvents(handle.pool, {
+      ...target,
+      events: Array.from({ length: 8 }, (_, i) => chat(`m${i}`)),
+    });
     const page = await readEvents(handle.pool, { ...target, after: 3, limit: 3 });
     expect(page.map((e) => e.sequence)).toEqual([4, 5, 6]);
     expect(page.map((e) => (e.payload as { body: string }).body)).toEqual(["m3", "m4", "m5"]);
     const other = await createTenantWithSessions(handle);
-    expect(await readEvents(handle.pool, { tenantId: other.tenant.id, sessionId: sessions[0]!.id })).toEqual([]);
+    expect(
+      await readEvents(handle.pool, { tenantId: other.tenant.id, sessionId: sessions[0]!.id }),
+    ).toEqual([]);
   });
 
   it("parses notification payloads and ignores malformed ones", () => {

@@ -251,10 +251,8 @@ function sameEvent(stored: StoredEvent, requested: NewEvent): boolean {
     stored.version === (requested.version ?? 1) &&
     stored.actorUserId === (requested.actorUserId ?? null) &&
     canonicalJson(stored.payload) === canonicalJson(requested.payload ?? {}) &&
-    Buffer.compare(
-      Buffer.from(stored.yjsUpdate ?? []),
-      Buffer.from(requested.yjsUpdate ?? []),
-    ) === 0
+    Buffer.compare(Buffer.from(stored.yjsUpdate ?? []), Buffer.from(requested.yjsUpdate ?? [])) ===
+      0
   );
 }
 
@@ -297,11 +295,7 @@ function fromRow(row: EventRow): StoredEvent {
   };
 }
 
-function toStored(
-  input: AppendInput,
-  rows: AppendedRow[],
-  keys: (string | null)[],
-): StoredEvent[] {
+function toStored(input: AppendInput, rows: AppendedRow[], keys: (string | null)[]): StoredEvent[] {
   return rows.map((row, i) => {
     const event = input.events[i]!;
     return {

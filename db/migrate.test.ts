@@ -26,7 +26,9 @@ describe("runMigrations", () => {
       const client = new pg.Client({ connectionString: target });
       await client.connect();
       try {
-        const applied = await client.query("select count(*)::int as n from drizzle.__drizzle_migrations");
+        const applied = await client.query(
+          "select count(*)::int as n from drizzle.__drizzle_migrations",
+        );
         const roles = await client.query("select key from roles order by key");
         expect(applied.rows[0].n).toBeGreaterThanOrEqual(2);
         expect(roles.rows.map((r) => r.key)).toEqual(["admin", "owner", "student", "teacher"]);

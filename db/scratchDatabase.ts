@@ -37,7 +37,9 @@ export async function createScratchDatabase(
         const client = new pg.Client({ connectionString: serverUrl });
         await client.connect();
         try {
-          await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
+          await client.query(
+            `drop database if exists ${client.escapeIdentifier(name)} with (force)`,
+          );
         } finally {
           await client.end();
         }

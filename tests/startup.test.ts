@@ -4,22 +4,23 @@ import { freePort } from "../db/embedded";
 
 const root = new URL("..", import.meta.url).pathname;
 
-/** Run the real server entry and collect what it prints until it exits or `until` matches. */
-function runServer(env: Record<string, string>, until?: RegExp) {
-  return new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", LOG_LEVEL: "info", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-      if (until?.test(stdout)) child.kill("SIGTERM");
-    });
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("exit", (code) => resolve({ code, stderr, stdout }));
+/** The real server entry, on the pinned Node, with only the environment given. */
+function spawnServer(env: Partial<NodeJS.ProcessEnv>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    cwd: root,
+    env: {
+      NODE_ENV: "development",
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/root",
+      LOG_LEVEL: "info",
+      ...env,
+    },
   });
+  const output = { stdout: "", stderr: "" };
+  child.stdout.on("data", (chunk: Buffer) => (output.stdout += chunk));
+  child.stderr.on("data", (chunk: Buffer) => (output.stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  return { child, output, exited };
 }
 
 const secret = "s".repeat(48);
@@ -33,7 +34,7 @@ describe("server start-up", () => {
     ],
     [
       "a missing secret in production",
-      { NODE_ENV: "production", DATABASE_URL: "postgres://127.0.0.1:5432/x" },
+      { NODE_ENV: "production" as const, DATABASE_URL: "postgres://127.0.0.1:5432/x" },
       /^lectern: Invalid configuration: AUTH_SECRET is required/,
     ],
     [
@@ -42,8 +43,9 @@ describe("server start-up", () => {
       /^lectern: Cannot reach the database at postgres:\/\/lectern:\*\*\*@127\.0\.0\.1:1\/nowhere/,
     ],
   ])("stops on %s with a one-line message", async (_name, env, message) => {
-    const { code, stderr } = await runServer(env);
-    expect(code).toBe(1);
+    const { output, exited } = spawnServer(env);
+    expect(await exited).toBe(1);
+    const { stderr } = output;
     expect(stderr).toMatch(message);
     expect(stderr.trimEnd().split("\n")).toHaveLength(1);
   });
@@ -51,26 +53,18 @@ describe("server start-up", () => {
   it("serves health probes in a jobs-only process and stops cleanly on SIGTERM", async () => {
     const port = await freePort();
     const url = inject("databaseUrl");
-    const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? "",
-        ROLE: "jobs",
-        PORT: String(port),
-        DATABASE_URL: url,
-        SEED_DEMO: "false",
-        LOG_LEVEL: "info",
-      },
+    const { child, output, exited } = spawnServer({
+      ROLE: "jobs",
+      PORT: String(port),
+      DATABASE_URL: url,
+      SEED_DEMO: "false",
     });
-    let stdout = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    await expect.poll(() => stdout, { timeout: 30_000 }).toContain("Lectern is ready");
+    await expect.poll(() => output.stdout, { timeout: 30_000 }).toContain("Lectern is ready");
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);
     const health = { status: response.status, body: await response.json() };
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(health).toMatchObject({ status: 200, body: { status: "ok" } });
-    expect(stdout).toContain('"msg":"stopped"');
+    expect(output.stdout).toContain('"msg":"stopped"');
   });
 });

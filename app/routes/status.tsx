@@ -58,7 +58,8 @@ export default function Status() {
           </button>
         </p>
         <p className="muted small">
-          Machine-readable probes: <a href="/healthz">/healthz</a> and <a href="/readyz">/readyz</a>.
+          Machine-readable probes: <a href="/healthz">/healthz</a> and <a href="/readyz">/readyz</a>
+          .
         </p>
       </div>
     </section>

@@ -19,4 +19,3 @@ export function apiRoute<A extends Args>(handler: (args: A) => Promise<Response>
     }
   };
 }
-

@@ -7,7 +7,8 @@ export const id = () =>
     .primaryKey()
     .default(sql`gen_random_uuid()`);
 
-export const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+export const createdAt = () =>
+  timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
 export const updatedAt = () =>
   timestamp("updated_at", { withTimezone: true })

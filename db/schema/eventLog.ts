@@ -41,14 +41,13 @@ export const sessionStateEvents = pgTable(
     payload: jsonb("payload").notNull().default({}),
     yjsUpdate: bytea("yjs_update"),
     idempotencyKey: text("idempotency_key"),
-    occurredAt: at("occurred_at").notNull().default(sql`now()`),
+    occurredAt: at("occurred_at")
+      .notNull()
+      .default(sql`now()`),
   },
   (t) => [
     uniqueIndex("session_state_events_session_sequence_key").on(t.sessionId, t.sequence),
-    uniqueIndex("session_state_events_session_idempotency_key").on(
-      t.sessionId,
-      t.idempotencyKey,
-    ),
+    uniqueIndex("session_state_events_session_idempotency_key").on(t.sessionId, t.idempotencyKey),
     index("session_state_events_session_occurred_idx").on(t.sessionId, t.occurredAt),
   ],
 );
