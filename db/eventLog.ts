@@ -2,6 +2,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import type { Database } from "./client";
 import { IdempotencyConflictError, InvalidEventError, SessionNotFoundError } from "./errors";
+import { notifyCommitted } from "./eventNotifier";
 import * as schema from "./schema";
 
 /**
@@ -9,9 +10,10 @@ import * as schema from "./schema";
  * All of its SQL lives in this module.
  *
  * An append takes the next sequence numbers by bumping `sessions.last_event_seq`
- * (the row lock serialises writers of one session, so sequences are gap-free),
- * inserts the rows and calls pg_notify, all in one transaction: NOTIFY is only
- * delivered on commit, so nobody hears of an event that is not durable.
+ * (the row lock serialises writers of one session, so sequences are gap-free)
+ * and inserts the rows in one transaction. Only once it has committed are
+ * LISTENers told (db/eventNotifier.ts), so nobody hears of an event that is
+ * not durable.
  */
 
 export const NOTIFY_CHANNEL = "session_events";
@@ -77,13 +79,8 @@ inserted as (
          batch.payload, batch.yjs_update, batch.idempotency_key
   from head, batch
   returning id, sequence, occurred_at
-),
-notified as (
-  select pg_notify('${NOTIFY_CHANNEL}', $1 || ':' || (head.base + 1) || '-' || (head.base + $3)) from head
 )
-select inserted.id, inserted.sequence, inserted.occurred_at
-from inserted, (select count(*) from notified) as n
-order by inserted.sequence`;
+select id, sequence, occurred_at from inserted order by sequence`;
 
 const SELECT_COLUMNS = `id, tenant_id, session_id, sequence, type, version, actor_user_id, payload,
   yjs_update, idempotency_key, occurred_at`;
@@ -126,6 +123,11 @@ export async function appendEvents(
       : (await pool.query<AppendedRow>({ name: "lectern_append_events", text: APPEND_SQL, values }))
           .rows;
     if (rows.length === 0) throw new SessionNotFoundError(input.sessionId);
+    notifyCommitted(
+      pool,
+      NOTIFY_CHANNEL,
+      `${input.sessionId}:${rows[0]!.sequence}-${rows[rows.length - 1]!.sequence}`,
+    );
     return { events: toStored(input, rows, keys), replayed: false };
   } catch (error) {
     // Two concurrent retries of one key: the loser's transaction rolled back whole

@@ -2,6 +2,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { withDefaultUser } from "./client";
 import { startEmbeddedPostgres } from "./embedded";
 import { runMigrations } from "./migrate";
 
@@ -21,6 +22,7 @@ export async function createScratchDatabase(
 ): Promise<ScratchDatabase> {
   const name = `lectern_${label}_${process.pid}_${Date.now().toString(36)}`.toLowerCase();
   if (serverUrl) {
+    serverUrl = withDefaultUser(serverUrl);
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     try {

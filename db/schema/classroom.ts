@@ -70,6 +70,8 @@ export const sessions = pgTable(
   },
   (t) => [
     index("sessions_tenant_starts_idx").on(t.tenantId, t.startsAt),
+    // Target of composite keys that tie a row to a session and its tenant at once.
+    uniqueIndex("sessions_id_tenant_key").on(t.id, t.tenantId),
     check("sessions_ends_after_start", sql`${t.endsAt} > ${t.startsAt}`),
   ],
 );

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   customType,
-  index,
+  foreignKey,
   integer,
   jsonb,
   pgTable,
@@ -13,7 +13,6 @@ import {
 } from "drizzle-orm/pg-core";
 import { at, createdAt } from "./columns";
 import { sessions } from "./classroom";
-import { users } from "./identity";
 import { tenantId } from "./tenantColumn";
 
 export const bytea = customType<{ data: Uint8Array; driverData: Buffer }>({
@@ -30,14 +29,13 @@ export const sessionStateEvents = pgTable(
   "session_state_events",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    tenantId: tenantId(),
-    sessionId: uuid("session_id")
-      .notNull()
-      .references(() => sessions.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id").notNull(),
+    sessionId: uuid("session_id").notNull(),
     sequence: bigint("sequence", { mode: "number" }).notNull(),
     type: text("type").notNull(),
     version: integer("version").notNull().default(1),
-    actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    // No foreign key: the log is history and is never rewritten when a user is deleted.
+    actorUserId: uuid("actor_user_id"),
     payload: jsonb("payload").notNull().default({}),
     yjsUpdate: bytea("yjs_update"),
     idempotencyKey: text("idempotency_key"),
@@ -46,9 +44,19 @@ export const sessionStateEvents = pgTable(
       .default(sql`now()`),
   },
   (t) => [
+    // One key to the session that also pins the tenant. Its check locks only the
+    // session row, which the append has already locked; a plain tenant_id key would
+    // make every concurrent append of a school share-lock the same tenants row.
+    foreignKey({
+      name: "session_state_events_session_fk",
+      columns: [t.sessionId, t.tenantId],
+      foreignColumns: [sessions.id, sessions.tenantId],
+    }).onDelete("cascade"),
     uniqueIndex("session_state_events_session_sequence_key").on(t.sessionId, t.sequence),
-    uniqueIndex("session_state_events_session_idempotency_key").on(t.sessionId, t.idempotencyKey),
-    index("session_state_events_session_occurred_idx").on(t.sessionId, t.occurredAt),
+    // Partial: most events carry no key, and every index is paid for on each append.
+    uniqueIndex("session_state_events_session_idempotency_key")
+      .on(t.sessionId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
   ],
 );
 
