@@ -17,6 +17,11 @@ export async function loader({ context }: LoaderFunctionArgs) {
   };
 }
 
+/** Server and browser may sit in different zones; UTC renders the same in both. */
+function formatUtcTime(iso: string): string {
+  return `${iso.slice(11, 19)} UTC`;
+}
+
 export default function Status() {
   const data = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
@@ -46,8 +51,7 @@ export default function Status() {
             <span>{data.role}</span>
           </li>
         </ul>
-        <p className="muted small">
-          Checked at <time dateTime={data.checkedAt}>{data.checkedAt}</time>.{" "}
+        <div className="toolbar">
           <button
             type="button"
             className="button secondary"
@@ -56,10 +60,13 @@ export default function Status() {
           >
             {checking ? "Checking…" : "Check again"}
           </button>
-        </p>
+          <span className="muted small">
+            Checked at <time dateTime={data.checkedAt}>{formatUtcTime(data.checkedAt)}</time>
+          </span>
+        </div>
         <p className="muted small">
-          Machine-readable probes: <a href="/healthz">/healthz</a> and <a href="/readyz">/readyz</a>
-          .
+          Health probes for monitoring: <a href="/healthz">/healthz</a> and{" "}
+          <a href="/readyz">/readyz</a>
         </p>
       </div>
     </section>
