@@ -131,7 +131,7 @@ async function isGapFree(pool: pg.Pool, tenantId: string, appended: number): Pro
   return perSession && stored === appended;
 }
 
-async function runCase(handle: DbHandle, c: Case, budget: Budget) {
+async function runCase(handle: DbHandle, owner: DbHandle, c: Case, budget: Budget) {
   // A fresh tenant per case keeps cases independent and the verification exact.
   const { tenant, sessions } = await createTenantWithSessions(handle, c.sessions);
   const target = { tenantId: tenant.id, sessionIds: sessions.map((s) => s.id) };
@@ -158,7 +158,7 @@ async function runCase(handle: DbHandle, c: Case, budget: Budget) {
     p99Ms: round(latency.p99, 2),
     maxMs: round(latency.max, 2),
     calls,
-    gapFree: await isGapFree(handle.pool, tenant.id, appended),
+    gapFree: await isGapFree(owner.pool, tenant.id, appended),
   };
 }
 
@@ -195,6 +195,8 @@ async function main(): Promise<void> {
   );
   const scratch = await createScratchDatabase("bench");
   let handle: DbHandle | undefined;
+  // The owner reads past row-level security: the fsync probe and the verification.
+  let owner: DbHandle | undefined;
   // pool.end() resolves before its sockets are closed, so stopping the embedded
   // cluster right after can still "terminate" them: expected once we are closing.
   let closing = false;
@@ -206,12 +208,13 @@ async function main(): Promise<void> {
         if (!closing) log(`idle client error: ${error.message}`);
       },
     });
-    const { rows } = await handle.pool.query<{ version: string }>(
+    owner = createDb(scratch.ownerUrl, { max: 2, applicationName: "lectern-bench-owner" });
+    const { rows } = await owner.pool.query<{ version: string }>(
       "select current_setting('server_version') as version",
     );
     log(`database ready after ${round(performance.now() - started)} ms`);
 
-    const floor = await measureFsyncFloor(handle.pool, {
+    const floor = await measureFsyncFloor(owner.pool, {
       durationMs: options.quick ? 1_000 : 2_000,
       maxCommits: 5_000,
     });
@@ -222,7 +225,7 @@ async function main(): Promise<void> {
 
     const cases = [];
     for (const c of CASES) {
-      const result = await runCase(handle, c, options);
+      const result = await runCase(handle, owner, c, options);
       log(
         `${c.name.padEnd(20)} ${String(result.appendsPerSec).padStart(7)} appends/s  ` +
           `p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  gapFree ${result.gapFree}`,
@@ -256,7 +259,9 @@ async function main(): Promise<void> {
   } finally {
     // Both always run; a failure here must not hide the benchmark's own error.
     closing = true;
-    await handle?.close().catch((error: unknown) => console.error("closing the pool:", error));
+    for (const pool of [handle, owner]) {
+      await pool?.close().catch((error: unknown) => console.error("closing a pool:", error));
+    }
     await scratch.drop().catch((error: unknown) => {
       console.error("dropping the scratch database:", error);
       process.exitCode = 1;

@@ -37,6 +37,10 @@ const envSchema = z
       .default("info"),
     DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_APP_ROLE: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case PostgreSQL role name")
+      .default("lectern_app"),
     EMBEDDED_PG_PORT: z.preprocess(emptyAsUndefined, port.optional()),
     EMBEDDED_PG_DIR: z.string().min(1).default("./.data/pg"),
     AUTH_SECRET: z.preprocess(

@@ -7,10 +7,11 @@ import { eventTypes } from "./events";
 import { appendSessionEvents } from "./sessionEvents";
 
 const handle = connect(inject("databaseUrl"));
-afterAll(() => handle.close());
+const owner = connect(inject("ownerDatabaseUrl"), 2);
+afterAll(() => Promise.all([handle.close(), owner.close()]));
 
 async function countEvents(sessionId: string): Promise<number> {
-  const { rows } = await handle.pool.query<{ n: number }>(
+  const { rows } = await owner.pool.query<{ n: number }>(
     "select count(*)::int as n from session_state_events where session_id = $1",
     [sessionId],
   );

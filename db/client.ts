@@ -17,6 +17,8 @@ export interface PoolOptions {
   applicationName?: string;
   /** Called for errors on idle clients, which would otherwise crash the process. */
   onError?: (error: Error) => void;
+  /** Connections may read the school directory across schools (see migration 0004). */
+  directory?: boolean;
 }
 
 // bigint columns (sequences, counts) arrive as strings by default; ours fit in a double.
@@ -30,6 +32,10 @@ export function createDb(url: string, options: PoolOptions = {}): DbHandle {
     connectionTimeoutMillis: 10_000,
   });
   pool.on("error", (error) => options.onError?.(error));
+  if (options.directory) {
+    // Queued on the new client before anything the caller sends.
+    pool.on("connect", (client) => void client.query("set app.directory = 'on'").catch(() => {}));
+  }
   const db = drizzle(pool, { schema });
   return {
     pool,

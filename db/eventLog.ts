@@ -3,6 +3,7 @@ import type pg from "pg";
 import type { Database } from "./client";
 import { IdempotencyConflictError, InvalidEventError, SessionNotFoundError } from "./errors";
 import { notifyCommitted } from "./eventNotifier";
+import { withTenantClient } from "./tenantContext";
 import * as schema from "./schema";
 
 /**
@@ -62,36 +63,12 @@ export interface AppendOptions {
   project?: (tx: Database, events: StoredEvent[]) => Promise<void>;
 }
 
-const APPEND_SQL = `
-with head as (
-  update sessions set last_event_seq = last_event_seq + $3
-  where id = $1 and tenant_id = $2
-  returning last_event_seq - $3 as base
-),
-batch as (
-  select * from unnest($4::text[], $5::int[], $6::uuid[], $7::jsonb[], $8::bytea[], $9::text[])
-    with ordinality as e(type, version, actor_user_id, payload, yjs_update, idempotency_key, ord)
-),
-inserted as (
-  insert into session_state_events
-    (tenant_id, session_id, sequence, type, version, actor_user_id, payload, yjs_update, idempotency_key)
-  select $2, $1, head.base + batch.ord, batch.type, batch.version, batch.actor_user_id,
-         batch.payload, batch.yjs_update, batch.idempotency_key
-  from head, batch
-  returning id, sequence, occurred_at
-)
-select id, sequence, occurred_at from inserted order by sequence`;
+// Both run as functions (migration 0004) that first set the row-level-security
+// tenant, so context and work stay one round trip.
+const APPEND_SQL = `select id, sequence, occurred_at
+from lectern_append_events($1, $2, $3, $4, $5, $6, $7, $8) order by sequence`;
 
-const SELECT_COLUMNS = `id, tenant_id, session_id, sequence, type, version, actor_user_id, payload,
-  yjs_update, idempotency_key, occurred_at`;
-
-const BY_KEYS_SQL = `select ${SELECT_COLUMNS} from session_state_events
-where session_id = $1 and tenant_id = $2 and idempotency_key = any($3::text[])
-order by sequence`;
-
-const READ_SQL = `select ${SELECT_COLUMNS} from session_state_events
-where session_id = $1 and tenant_id = $2 and sequence > $3
-order by sequence limit $4`;
+const READ_SQL = `select * from lectern_read_events($1, $2, $3, $4, $5)`;
 
 const HEAD_SQL = `select last_event_seq from sessions where id = $1 and tenant_id = $2`;
 
@@ -107,9 +84,8 @@ export async function appendEvents(
     if (previous) return previous;
   }
   const values = [
-    input.sessionId,
     input.tenantId,
-    input.events.length,
+    input.sessionId,
     input.events.map((e) => e.type),
     input.events.map((e) => e.version ?? 1),
     input.events.map((e) => e.actorUserId ?? null),
@@ -157,7 +133,7 @@ async function appendInTransaction(
       values,
     });
     if (rows.length > 0) {
-      const keys = values[8] as (string | null)[];
+      const keys = values[7] as (string | null)[];
       await project(drizzle(client, { schema }), toStored(input, rows, keys));
     }
     await client.query("commit");
@@ -178,7 +154,7 @@ export async function readEvents(
   const { rows } = await pool.query<EventRow>({
     name: "lectern_read_events",
     text: READ_SQL,
-    values: [query.sessionId, query.tenantId, query.after ?? 0, query.limit ?? 500],
+    values: [query.tenantId, query.sessionId, query.after ?? 0, query.limit ?? 500, null],
   });
   return rows.map(fromRow);
 }
@@ -188,10 +164,9 @@ export async function headSequence(
   pool: pg.Pool,
   query: { tenantId: string; sessionId: string },
 ): Promise<number | null> {
-  const { rows } = await pool.query<{ last_event_seq: number }>(HEAD_SQL, [
-    query.sessionId,
-    query.tenantId,
-  ]);
+  const { rows } = await withTenantClient(pool, query.tenantId, (client) =>
+    client.query<{ last_event_seq: number }>(HEAD_SQL, [query.sessionId, query.tenantId]),
+  );
   return rows[0]?.last_event_seq ?? null;
 }
 
@@ -234,9 +209,9 @@ async function findByKey(
   // One key past the batch's length detects an original batch that was longer.
   const probe = rowKeys(key, input.events.length + 1);
   const { rows } = await pool.query<EventRow>({
-    name: "lectern_events_by_key",
-    text: BY_KEYS_SQL,
-    values: [input.sessionId, input.tenantId, probe],
+    name: "lectern_read_events",
+    text: READ_SQL,
+    values: [input.tenantId, input.sessionId, 0, null, probe],
   });
   if (rows.length === 0) return null;
   const stored = rows.map(fromRow);

@@ -2,7 +2,7 @@ import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
 import { runMigrations } from "./migrate";
 
-const url = inject("databaseUrl");
+const url = inject("ownerDatabaseUrl");
 
 async function withFreshDatabase(fn: (url: string) => Promise<void>): Promise<void> {
   const name = `lectern_migrate_${Date.now().toString(36)}`;

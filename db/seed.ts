@@ -1,50 +1,107 @@
-import { eq } from "drizzle-orm";
+import { hashPassword } from "better-auth/crypto";
+import { eq, inArray } from "drizzle-orm";
 import type { Database } from "./client";
-import { courses, lessons, tenantDomains, tenants } from "./schema";
+import { authAccounts, courses, lessons, tenantDomains, tenants, userRoles, users } from "./schema";
+import { setTenant } from "./tenantContext";
 
 export const DEMO_TENANT_SLUG = "demo";
+export const DEMO_PASSWORD = "lectern-demo-2026";
+
+type TenantRole = (typeof userRoles.$inferInsert)["role"];
+
+/** The people of the demo school; the two teachers act as host and co-teacher. */
+export const demoPeople: { name: string; email: string; role: TenantRole }[] = [
+  { name: "Ada Admin", email: "admin@demo.lectern.test", role: "admin" },
+  { name: "Tom Teacher", email: "teacher@demo.lectern.test", role: "teacher" },
+  { name: "Cora Coteacher", email: "coteacher@demo.lectern.test", role: "teacher" },
+  { name: "Sam Student", email: "student1@demo.lectern.test", role: "student" },
+  { name: "Sara Student", email: "student2@demo.lectern.test", role: "student" },
+  { name: "Sol Student", email: "student3@demo.lectern.test", role: "student" },
+];
 
 export interface SeedResult {
   created: boolean;
   tenant: { id: string; name: string; slug: string };
+  logins: { email: string; role: TenantRole }[];
 }
 
 /**
- * The demo school a fresh development database starts with. Idempotent: it
- * looks the school up by slug and only creates what is missing.
+ * The demo school a fresh development database starts with. Idempotent: each
+ * piece is looked up first and only what is missing is created.
  */
 export async function seedDemo(db: Database): Promise<SeedResult> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(tenants).where(eq(tenants.slug, DEMO_TENANT_SLUG));
-    if (existing) return { created: false, tenant: existing };
+    let [tenant] = await tx.select().from(tenants).where(eq(tenants.slug, DEMO_TENANT_SLUG));
+    const created = !tenant;
+    if (!tenant) {
+      [tenant] = await tx
+        .insert(tenants)
+        .values({ name: "Demo School", slug: DEMO_TENANT_SLUG, settings: { openSignUp: true } })
+        .returning();
+    }
+    const tenantId = tenant!.id;
 
-    const [tenant] = await tx
-      .insert(tenants)
-      .values({ name: "Demo School", slug: DEMO_TENANT_SLUG, settings: { openSignUp: true } })
-      .returning();
-    if (!tenant) throw new Error("seed: tenant insert returned nothing");
+    const emails = demoPeople.map((p) => p.email);
+    const existing = await tx.select().from(users).where(inArray(users.email, emails));
+    const missing = demoPeople.filter((p) => !existing.some((u) => u.email === p.email));
+    const inserted = missing.length
+      ? await tx
+          .insert(users)
+          .values(missing.map((p) => ({ name: p.name, email: p.email, emailVerified: true })))
+          .returning()
+      : [];
+    if (inserted.length) {
+      await tx.insert(authAccounts).values(
+        // better-auth's email/password accounts: provider "credential", account id = user id.
+        inserted.map((u) => ({
+          userId: u.id,
+          accountId: u.id,
+          providerId: "credential",
+          password: passwordHash,
+        })),
+      );
+    }
+    const people = [...existing, ...inserted];
+
+    await setTenant(tx, tenantId);
     await tx
       .insert(tenantDomains)
-      .values([
-        { tenantId: tenant.id, host: "localhost" },
-        { tenantId: tenant.id, host: "demo.lectern.test" },
-      ])
+      .values({ tenantId, host: "demo.lectern.test" })
       .onConflictDoNothing();
-    const [course] = await tx
-      .insert(courses)
-      .values({
-        tenantId: tenant.id,
-        title: "Introduction to Astronomy",
-        description: "From the night sky to the life of stars: a first course for curious minds.",
-      })
-      .returning();
-    await tx.insert(lessons).values({
-      tenantId: tenant.id,
-      courseId: course!.id,
-      title: "The Moon and its phases",
-      description: "Why the Moon changes shape, with a live whiteboard demonstration.",
-      position: 1,
-    });
-    return { created: true, tenant };
+    await tx
+      .insert(userRoles)
+      .values(
+        demoPeople.map((p) => ({
+          tenantId,
+          userId: people.find((u) => u.email === p.email)!.id,
+          role: p.role,
+        })),
+      )
+      .onConflictDoNothing();
+    if (created) {
+      const teacher = people.find((u) => u.email === "teacher@demo.lectern.test")!;
+      const [course] = await tx
+        .insert(courses)
+        .values({
+          tenantId,
+          title: "Introduction to Astronomy",
+          description: "From the night sky to the life of stars: a first course for curious minds.",
+          createdBy: teacher.id,
+        })
+        .returning();
+      await tx.insert(lessons).values({
+        tenantId,
+        courseId: course!.id,
+        title: "The Moon and its phases",
+        description: "Why the Moon changes shape, with a live whiteboard demonstration.",
+        position: 1,
+      });
+    }
+    return {
+      created,
+      tenant: tenant!,
+      logins: demoPeople.map((p) => ({ email: p.email, role: p.role })),
+    };
   });
 }

@@ -1,5 +1,4 @@
 import { fork, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -83,8 +82,7 @@ async function runStack(): Promise<void> {
       env: {
         ...process.env,
         NODE_ENV: "production",
-        DATABASE_URL: database.url,
-        AUTH_SECRET: randomBytes(32).toString("hex"),
+        ...database.env,
         HOST: "127.0.0.1",
         PORT: port,
         APP_URL: `http://127.0.0.1:${port}`,

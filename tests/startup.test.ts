@@ -52,11 +52,10 @@ describe("server start-up", () => {
 
   it("serves health probes in a jobs-only process and stops cleanly on SIGTERM", async () => {
     const port = await freePort();
-    const url = inject("databaseUrl");
     const { child, output, exited } = spawnServer({
+      ...inject("serverEnv"),
       ROLE: "jobs",
       PORT: String(port),
-      DATABASE_URL: url,
       SEED_DEMO: "false",
     });
     await expect.poll(() => output.stdout, { timeout: 30_000 }).toContain("Lectern is ready");

@@ -1,4 +1,14 @@
-import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { at, createdAt, id, updatedAt } from "./columns";
 import { tenants } from "./tenancy";
 import { tenantId } from "./tenantColumn";
@@ -72,16 +82,20 @@ export const authVerifications = pgTable(
   (t) => [index("auth_verifications_identifier_idx").on(t.identifier)],
 );
 
+export const tenantRoleKeys = ["owner", "admin", "teacher", "student"] as const;
+
 /** Tenant-wide roles; the set is fixed (owner, admin, teacher, student) and seeded by migration. */
 export const roles = pgTable("roles", {
   id: id(),
-  key: text("key", { enum: ["owner", "admin", "teacher", "student"] })
-    .notNull()
-    .unique(),
+  key: text("key", { enum: tenantRoleKeys }).notNull().unique(),
   name: text("name").notNull(),
   description: text("description").notNull().default(""),
 });
 
+/**
+ * Membership of a person in a school, with their one tenant-wide role. This is
+ * also better-auth's organization "member" model (see app/auth.server.ts).
+ */
 export const userRoles = pgTable(
   "user_roles",
   {
@@ -90,16 +104,46 @@ export const userRoles = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    roleId: uuid("role_id")
+    role: text("role", { enum: tenantRoleKeys })
       .notNull()
-      .references(() => roles.id),
+      .references(() => roles.key),
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("user_roles_tenant_user_role_key").on(t.tenantId, t.userId, t.roleId),
+    uniqueIndex("user_roles_tenant_user_key").on(t.tenantId, t.userId),
     index("user_roles_user_idx").on(t.userId),
   ],
 );
+
+/** An emailed invitation to join a school (better-auth's organization "invitation"). */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    email: text("email").notNull(),
+    role: text("role", { enum: tenantRoleKeys })
+      .notNull()
+      .references(() => roles.key),
+    status: text("status", { enum: ["pending", "accepted", "rejected", "canceled"] })
+      .notNull()
+      .default("pending"),
+    inviterId: uuid("inviter_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: at("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("invitations_tenant_email_idx").on(t.tenantId, t.email)],
+);
+
+/** better-auth's rate-limit counters, shared by every web process. */
+export const authRateLimits = pgTable("auth_rate_limits", {
+  id: id(),
+  key: text("key").notNull().unique(),
+  count: integer("count").notNull(),
+  lastRequest: bigint("last_request", { mode: "number" }).notNull(),
+});
 
 /** Who changed whose role or permission, when, from what to what. Append-only. */
 export const auditLogs = pgTable(

@@ -6,3 +6,4 @@ export * from "./studio";
 export * from "./interaction";
 export * from "./artifacts";
 export * from "./idempotency";
+export * from "./mail";

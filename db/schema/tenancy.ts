@@ -6,6 +6,9 @@ export const tenants = pgTable("tenants", {
   id: id(),
   name: text("name").notNull(),
   slug: text("slug").notNull().unique(),
+  // better-auth organization fields (the plugin's organization model is this table).
+  logo: text("logo"),
+  metadata: text("metadata"),
   settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
