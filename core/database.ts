@@ -2,7 +2,7 @@ import { appRoleFor, appRoleUrl, ensureAppRole } from "../db/appRole";
 import { createDb, pingDatabase, type DbHandle } from "../db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
-import { seedDemo } from "../db/seed";
+import { DEMO_PASSWORD, seedDemo } from "../db/seed";
 import { redactUrl, type Config } from "./config";
 import type { Logger } from "./logger";
 
@@ -94,6 +94,12 @@ export async function openDatabase(
     if (options.seed ?? config.SEED_DEMO) {
       const seeded = await seedDemo(app.db);
       if (seeded.created) log.info({ tenant: seeded.tenant.slug }, "seeded the demo school");
+      log.info(
+        { school: seeded.tenant.name, logins: seeded.logins },
+        `Demo logins (password "${DEMO_PASSWORD}"): ${seeded.logins
+          .map((l) => `${l.email} (${l.role})`)
+          .join(", ")}`,
+      );
     }
   } catch (error) {
     await close();
