@@ -1,13 +1,17 @@
 import type { Config } from "../core/config";
 import type { Readiness } from "../core/health";
 import type { Logger } from "../core/logger";
-import type { DbHandle } from "../db/client";
+import type { Mailer } from "../core/mailer";
+import type { OpenDatabase } from "../core/database";
+import type { Auth } from "./auth.server";
 
 /** What the server entry hands every loader and action (see app/web.server.ts). */
 // A type alias (not an interface) so it fits AppLoadContext's index signature.
 export type LecternContext = {
   config: Config;
-  db: DbHandle;
+  db: OpenDatabase;
+  auth: Auth;
+  mailer: Mailer;
   log: Logger;
   readiness: Readiness;
   requestId: string;

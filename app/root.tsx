@@ -1,6 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
+  Form,
   isRouteErrorResponse,
+  Link,
   Links,
   Meta,
   NavLink,
@@ -8,10 +10,12 @@ import {
   Scripts,
   ScrollRestoration,
   useNavigation,
+  useParams,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { getUser, schoolsOf } from "~/session.server";
 import stylesheet from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -27,8 +31,14 @@ export const meta: MetaFunction = () => [
   },
 ];
 
-export function loader({ context }: LoaderFunctionArgs) {
-  return { requestId: context.requestId };
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getUser(request, context);
+  const schools = user ? await schoolsOf(context, user.id) : [];
+  return {
+    requestId: context.requestId,
+    user: user ? { name: user.name, email: user.email } : null,
+    schools: schools.map((s) => ({ name: s.name, slug: s.slug })),
+  };
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -62,6 +72,7 @@ export default function App() {
 
 function SiteHeader() {
   const navigation = useNavigation();
+  const root = useRouteLoaderData<typeof loader>("root");
   return (
     <header className="site-header">
       <nav className="site-nav" aria-label="Main">
@@ -81,6 +92,24 @@ function SiteHeader() {
             <NavLink to="/status">Status</NavLink>
           </li>
         </ul>
+        <span className="nav-spacer" />
+        {root?.user ? (
+          <div className="nav-user">
+            <SchoolSwitcher schools={root.schools} />
+            <NavLink to="/account" className="nav-account">
+              {root.user.name}
+            </NavLink>
+            <Form method="post" action="/sign-out">
+              <button type="submit" className="link-button">
+                Sign out
+              </button>
+            </Form>
+          </div>
+        ) : (
+          <NavLink to="/sign-in" className="button secondary">
+            Sign in
+          </NavLink>
+        )}
       </nav>
       <div
         className="progress-bar"
@@ -90,6 +119,28 @@ function SiteHeader() {
         aria-label="Loading"
       />
     </header>
+  );
+}
+
+/** The person's schools; the current one is the one in the URL. */
+function SchoolSwitcher({ schools }: { schools: { name: string; slug: string }[] }) {
+  const { slug } = useParams();
+  const current = schools.find((s) => s.slug === slug);
+  if (schools.length === 0) return null;
+  if (schools.length === 1 && current) return <span className="muted">{current.name}</span>;
+  return (
+    <details className="school-switcher">
+      <summary aria-label="Switch school">{current ? current.name : "Your schools"} ▾</summary>
+      <ul>
+        {schools.map((school) => (
+          <li key={school.slug}>
+            <Link to={`/s/${school.slug}`} aria-current={school.slug === slug ? "page" : undefined}>
+              {school.name}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 
@@ -106,22 +157,31 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const root = useRouteLoaderData<typeof loader>("root");
   const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const forbidden = isRouteErrorResponse(error) && error.status === 403;
   const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
     <section className="error-page" aria-labelledby="error-title">
       <p className="error-code">{status}</p>
-      <h1 id="error-title">{notFound ? "We couldn't find that page" : "Something went wrong"}</h1>
+      <h1 id="error-title">
+        {notFound
+          ? "We couldn't find that page"
+          : forbidden
+            ? "You don't have access to this"
+            : "Something went wrong"}
+      </h1>
       <p>
         {notFound
           ? "The link may be old, or the page may have moved."
-          : "We hit a problem showing this page. Please try again in a moment."}
+          : forbidden
+            ? "Your role in this school doesn't include it. Ask your school's admin if you need it."
+            : "We hit a problem showing this page. Please try again in a moment."}
       </p>
       <p>
         <a className="button" href="/">
           Back to the home page
         </a>
       </p>
-      {!notFound && root?.requestId ? (
+      {!notFound && !forbidden && root?.requestId ? (
         <p className="muted small">
           If this keeps happening, tell your school's admin this reference:{" "}
           <code>{root.requestId}</code>

@@ -8,13 +8,17 @@ import type { Config } from "../core/config";
 import { errorBody, toAppError } from "../core/errors";
 import type { Readiness } from "../core/health";
 import type { Logger } from "../core/logger";
-import type { DbHandle } from "../db/client";
+import type { OpenDatabase } from "../core/database";
+import { createMailer } from "../core/mailer";
+import { createAuth } from "./auth.server";
+import { CLIENT_IP_HEADER } from "./authApi.server";
 import type { LecternContext } from "./context";
+import { rejectCrossSiteWrites } from "./csrf.server";
 import { requestContext } from "./requestContext.server";
 
 export interface WebDeps {
   config: Config;
-  db: DbHandle;
+  db: OpenDatabase;
   log: Logger;
   readiness: Readiness;
 }
@@ -29,6 +33,20 @@ export async function createWebApp(deps: WebDeps): Promise<express.Express> {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback, linklocal, uniquelocal");
   app.use(requestContext(log));
+  app.use(rejectCrossSiteWrites(config.APP_URL));
+  // The client address better-auth rate-limits on: from the socket (or a trusted
+  // proxy, per "trust proxy"), never from what the client claims.
+  app.use((req, _res, next) => {
+    req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? "unknown";
+    next();
+  });
+  const mailer = createMailer({
+    db: deps.db.db,
+    log,
+    smtpUrl: config.SMTP_URL,
+    from: config.MAIL_FROM,
+  });
+  const auth = createAuth({ config, directory: deps.db.directory, mailer });
 
   // Fingerprinted assets can be cached forever; the rest of public/ for an hour.
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
@@ -48,6 +66,8 @@ export async function createWebApp(deps: WebDeps): Promise<express.Express> {
       mode: config.NODE_ENV,
       getLoadContext: (_req, res): LecternContext => ({
         ...deps,
+        auth,
+        mailer,
         requestId: String(res.locals.requestId),
       }),
     }),

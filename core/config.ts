@@ -47,6 +47,9 @@ const envSchema = z
       emptyAsUndefined,
       z.string().min(32, "must be at least 32 characters").optional(),
     ),
+    SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/ }).optional()),
+    MAIL_FROM: z.string().min(3).default("Lectern <no-reply@lectern.local>"),
+    AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(100_000).default(10),
     SEED_DEMO: z.preprocess(
       emptyAsUndefined,
       z

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EventLogError } from "../db/errors";
+import { PermissionDeniedError } from "./permissions";
 
 /**
  * The one error type routes throw and map to HTTP. Codes are stable strings
@@ -18,6 +19,11 @@ export const errorStatus = {
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
+
+export function codeForStatus(status: number): ErrorCode {
+  const match = (Object.keys(errorStatus) as ErrorCode[]).find((c) => errorStatus[c] === status);
+  return match ?? (status >= 500 ? "internal" : "bad_request");
+}
 
 export const errorBodySchema = z.object({
   error: z.object({
@@ -52,6 +58,9 @@ export function toAppError(error: unknown): AppError {
     return new AppError("invalid_input", "The request is not valid.", z.flattenError(error), {
       cause: error,
     });
+  }
+  if (error instanceof PermissionDeniedError) {
+    return new AppError("forbidden", error.message, { action: error.action }, { cause: error });
   }
   if (error instanceof EventLogError) {
     return new AppError(error.code, error.message, error.details, { cause: error });

@@ -30,12 +30,11 @@ export function createDb(url: string, options: PoolOptions = {}): DbHandle {
     max: options.max ?? 10,
     application_name: options.applicationName ?? "lectern",
     connectionTimeoutMillis: 10_000,
+    // A startup parameter, so the setting is in place before the first query.
+    ...(options.directory ? { options: "-c app.directory=on" } : {}),
   });
   pool.on("error", (error) => options.onError?.(error));
-  if (options.directory) {
-    // Queued on the new client before anything the caller sends.
-    pool.on("connect", (client) => void client.query("set app.directory = 'on'").catch(() => {}));
-  }
+
   const db = drizzle(pool, { schema });
   return {
     pool,

@@ -1,5 +1,7 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
+import { schoolsOf } from "~/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Lectern — the live classroom for teaching" }];
 
@@ -22,6 +24,16 @@ const features = [
   },
 ];
 
+/** Signed-in people go straight to the school they used last (or their first). */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const session = await context.auth.api.getSession({ headers: request.headers });
+  if (!session) return null;
+  const schools = await schoolsOf(context, session.user.id);
+  const school = schools.find((s) => s.id === session.session.activeOrganizationId) ?? schools[0];
+  if (school) throw redirect(`/s/${school.slug}`);
+  return null;
+}
+
 export default function Home() {
   return (
     <>
@@ -34,6 +46,9 @@ export default function Home() {
           </p>
         </div>
         <div className="hero-actions">
+          <Link className="button" to="/sign-in">
+            Sign in
+          </Link>
           <Link className="button secondary" to="/status">
             Check system status
           </Link>

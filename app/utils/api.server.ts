@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { errorBody, toAppError } from "../../core/errors";
+import { AppError, codeForStatus, errorBody, toAppError } from "../../core/errors";
 
 type Args = LoaderFunctionArgs | ActionFunctionArgs;
 
@@ -12,10 +12,19 @@ export function apiRoute<A extends Args>(handler: (args: A) => Promise<Response>
     try {
       return await handler(args);
     } catch (thrown) {
-      if (thrown instanceof Response) return thrown;
+      if (thrown instanceof Response) return asJsonError(thrown, args.context.requestId);
       const error = toAppError(thrown);
       if (error.status >= 500) args.context.log.error({ err: thrown }, "resource route failed");
       return Response.json(errorBody(error, args.context.requestId), { status: error.status });
     }
   };
+}
+
+/** Redirects pass; a plain-text error response (e.g. from requireMember) becomes typed JSON. */
+async function asJsonError(response: Response, requestId: string): Promise<Response> {
+  if (response.status < 400 || response.headers.get("content-type")?.includes("json")) {
+    return response;
+  }
+  const error = new AppError(codeForStatus(response.status), await response.text());
+  return Response.json(errorBody(error, requestId), { status: error.status });
 }

@@ -1,0 +1,10 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+
+/** better-auth's HTTP API (sign-in, sign-out, session, password reset, ...). */
+export function loader({ request, context }: LoaderFunctionArgs) {
+  return context.auth.handler(request);
+}
+
+export function action({ request, context }: ActionFunctionArgs) {
+  return context.auth.handler(request);
+}

@@ -1,0 +1,1 @@
+export { listRecentMail as recentMail } from "../../db/mail";

@@ -1,0 +1,22 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { toAppError } from "../../core/errors";
+
+type Args = LoaderFunctionArgs | ActionFunctionArgs;
+
+/**
+ * Wrap a page loader or action so expected failures (not found, forbidden, ...)
+ * reach the error boundary with their status and a message fit for people.
+ * Unexpected errors stay errors: logged by handleError, shown as a friendly 500.
+ */
+export function page<A extends Args, R>(handler: (args: A) => Promise<R>) {
+  return async (args: A): Promise<R> => {
+    try {
+      return await handler(args);
+    } catch (thrown) {
+      if (thrown instanceof Response) throw thrown;
+      const error = toAppError(thrown);
+      if (error.status >= 500) throw thrown;
+      throw new Response(error.message, { status: error.status });
+    }
+  };
+}
