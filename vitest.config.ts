@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ["**/*.test.ts", "**/*.test.tsx"],
     exclude: ["node_modules/**", "e2e/**", "build/**", ".data/**"],
-    globalSetup: ["tests/setup/database.ts"],
+    globalSetup: ["tests/setup/build.ts", "tests/setup/database.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -49,6 +49,13 @@ const envSchema = z
     ),
     SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/ }).optional()),
     MAIL_FROM: z.string().min(3).default("Lectern <no-reply@lectern.local>"),
+    MAIL_OUTBOX_PAGE: z.preprocess(
+      emptyAsUndefined,
+      z
+        .enum(["true", "false", "1", "0"])
+        .transform((v) => v === "true" || v === "1")
+        .optional(),
+    ),
     AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(100_000).default(10),
     SEED_DEMO: z.preprocess(
       emptyAsUndefined,
@@ -78,7 +85,9 @@ const envSchema = z
 
 export type Env = z.infer<typeof envSchema>;
 
-export type Config = Omit<Env, "AUTH_SECRET" | "SEED_DEMO" | "APP_URL"> & {
+export type Config = Omit<Env, "AUTH_SECRET" | "SEED_DEMO" | "APP_URL" | "MAIL_OUTBOX_PAGE"> & {
+  /** Show the outbox at /dev/mail (defaults on outside production: it shows everyone's mail). */
+  MAIL_OUTBOX_PAGE: boolean;
   AUTH_SECRET: string;
   APP_URL: string;
   /** Seed the demo school on a fresh database (defaults on outside production). */
@@ -105,6 +114,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     AUTH_SECRET: env.AUTH_SECRET ?? DEV_AUTH_SECRET,
     APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}`,
     SEED_DEMO: env.SEED_DEMO ?? env.NODE_ENV !== "production",
+    MAIL_OUTBOX_PAGE: env.MAIL_OUTBOX_PAGE ?? env.NODE_ENV !== "production",
   };
 }
 

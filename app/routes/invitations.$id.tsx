@@ -36,7 +36,7 @@ export default function Invitation() {
   const here = `/invitations/${id}`;
   return (
     <section className="card auth-card" aria-labelledby="invite-title">
-      <h1 id="invite-title">Join {target.schoolName}</h1>
+      <h1 id="invite-title">{`Join ${target.schoolName}`}</h1>
       <p>
         You're invited to join <strong>{target.schoolName}</strong> on Lectern as{" "}
         {target.role === "admin" ? "an" : "a"} <strong>{target.role}</strong>.

@@ -73,7 +73,7 @@ export default function SignUp() {
   }
   return (
     <section className="card auth-card" aria-labelledby="sign-up-title">
-      <h1 id="sign-up-title">Join {target.schoolName}</h1>
+      <h1 id="sign-up-title">{`Join ${target.schoolName}`}</h1>
       <p className="muted">
         {target.kind === "invitation"
           ? `You're invited as ${target.role === "admin" ? "an" : "a"} ${target.role}.`
