@@ -19,6 +19,12 @@ export const demoPeople: { name: string; email: string; role: TenantRole }[] = [
   { name: "Sol Student", email: "student3@demo.lectern.test", role: "student" },
 ];
 
+export const SECOND_TENANT_SLUG = "riverside";
+const secondSchoolPeople: { email: string; role: TenantRole }[] = [
+  { email: "admin@demo.lectern.test", role: "admin" },
+  { email: "teacher@demo.lectern.test", role: "teacher" },
+];
+
 export interface SeedResult {
   created: boolean;
   tenant: { id: string; name: string; slug: string };
@@ -26,7 +32,7 @@ export interface SeedResult {
 }
 
 /**
- * The demo school a fresh development database starts with. Idempotent: each
+ * The demo school (and a second one) a fresh development database starts with. Idempotent: each
  * piece is looked up first and only what is missing is created.
  */
 export async function seedDemo(db: Database): Promise<SeedResult> {
@@ -98,6 +104,26 @@ export async function seedDemo(db: Database): Promise<SeedResult> {
         position: 1,
       });
     }
+    // A second school, so people in two schools (and the school switcher) can be tried.
+    let [second] = await tx.select().from(tenants).where(eq(tenants.slug, SECOND_TENANT_SLUG));
+    second ??= (
+      await tx
+        .insert(tenants)
+        .values({ name: "Riverside Evening School", slug: SECOND_TENANT_SLUG })
+        .returning()
+    )[0];
+    await setTenant(tx, second!.id);
+    await tx
+      .insert(userRoles)
+      .values(
+        secondSchoolPeople.map((p) => ({
+          tenantId: second!.id,
+          userId: people.find((u) => u.email === p.email)!.id,
+          role: p.role,
+        })),
+      )
+      .onConflictDoNothing();
+
     return {
       created,
       tenant: tenant!,
