@@ -1,10 +1,11 @@
 import { hashPassword } from "better-auth/crypto";
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { authAccounts, courses, lessons, tenantDomains, tenants, userRoles, users } from "./schema";
 import { setTenant } from "./tenantContext";
 
 export const DEMO_TENANT_SLUG = "demo";
+const SEED_LOCK_KEY = 7_343_214_002;
 export const DEMO_PASSWORD = "lectern-demo-2026";
 
 type TenantRole = (typeof userRoles.$inferInsert)["role"];
@@ -38,6 +39,8 @@ export interface SeedResult {
 export async function seedDemo(db: Database): Promise<SeedResult> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
+    // Processes starting together seed one after the other; the later ones find it done.
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
     let [tenant] = await tx.select().from(tenants).where(eq(tenants.slug, DEMO_TENANT_SLUG));
     const created = !tenant;
     if (!tenant) {

@@ -266,3 +266,53 @@ describe("tenant isolation through the pages", () => {
     expect((await browser.get("/s/demo")).status).toBe(200);
   });
 });
+
+describe("schools by host name", () => {
+  it("serves a school on its own host, and nothing of another school there", async () => {
+    const browser = await as(demo("teacher"));
+    // demo.lectern.test is mapped to the demo school in tenant_domains (seed).
+    const onHost = await browser.get("/s/demo", { "x-forwarded-host": "demo.lectern.test" });
+    expect(onHost.status).toBe(200);
+    const elsewhere = await browser.get("/s/riverside", {
+      "x-forwarded-host": "demo.lectern.test",
+    });
+    expect(elsewhere.status).toBe(404);
+    // On an unmapped host the path decides.
+    expect((await browser.get("/s/riverside")).status).toBe(200);
+  });
+});
+
+describe("account", () => {
+  it("changes the password only with the current one, and the new one works", async () => {
+    const email = `acct-${randomUUID().slice(0, 6)}@demo.lectern.test`;
+    const browser = new Browser(app.url);
+    await browser.post("/sign-up?school=demo", {
+      school: "demo",
+      name: "Ann Account",
+      email,
+      password: "first-password-1",
+      confirm: "first-password-1",
+    });
+    const wrong = await browser.post("/account", {
+      intent: "password",
+      currentPassword: "not-my-password",
+      password: "second-password-2",
+      confirm: "second-password-2",
+    });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain("Your current password is not right.");
+    const ok = await browser.post("/account", {
+      intent: "password",
+      currentPassword: "first-password-1",
+      password: "second-password-2",
+      confirm: "second-password-2",
+    });
+    expect(ok.headers.get("location")).toBe("/account?password=changed");
+    expect(await (await browser.get("/account?password=changed")).text()).toContain(
+      "Password changed",
+    );
+    await new Browser(app.url).signIn(email, "second-password-2");
+    const renamed = await browser.post("/account", { intent: "profile", name: "Ann Renamed" });
+    expect(await renamed.text()).toContain("Ann Renamed");
+  });
+});

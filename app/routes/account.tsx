@@ -1,6 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { data, redirect } from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import {
   changePasswordSchema,
   fieldErrors,
@@ -57,11 +64,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
           : "We couldn't change your password.";
     return data<Result>({ form: "password", errors: { currentPassword: message } }, 400);
   }
-  // Other devices are signed out; this one gets a fresh session cookie.
-  return data<Result>(
-    { form: "password", errors: {}, saved: true },
-    { headers: forwardCookies(response) },
-  );
+  // Every session is replaced (other devices are signed out), this one included:
+  // redirect so the page loads with the fresh cookie.
+  throw redirect("/account?password=changed", { headers: forwardCookies(response) });
 }
 
 export default function Account() {
@@ -70,6 +75,8 @@ export default function Account() {
   const busy = useNavigation().state === "submitting";
   const profile = result?.form === "profile" ? result : undefined;
   const password = result?.form === "password" ? result : undefined;
+  const [params] = useSearchParams();
+  const passwordChanged = params.get("password") === "changed" && !password;
   return (
     <section aria-labelledby="account-title">
       <h1 id="account-title">Your account</h1>
@@ -101,7 +108,7 @@ export default function Account() {
           <h2>Password</h2>
           <Form method="post" className="form" noValidate>
             <input type="hidden" name="intent" value="password" />
-            {password?.saved ? (
+            {passwordChanged ? (
               <FormMessage tone="ok">
                 Password changed. Your other devices are signed out.
               </FormMessage>
