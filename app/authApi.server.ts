@@ -52,8 +52,18 @@ export function forwardCookies(response: Response, headers = new Headers()): Hea
   return headers;
 }
 
-/** better-auth's error body: `{ code, message }`. */
-export async function authError(response: Response): Promise<{ code: string; message: string }> {
-  const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
-  return { code: body.code ?? `HTTP_${response.status}`, message: body.message ?? "" };
+export const TOO_MANY_ATTEMPTS = "Too many attempts. Wait a minute, then try again.";
+
+/**
+ * A person-readable message for a failed better-auth call: rate limits get one
+ * wording everywhere, known error codes theirs, anything else `fallback`.
+ */
+export async function authFailure(
+  response: Response,
+  byCode: Record<string, string>,
+  fallback: string,
+): Promise<string> {
+  if (response.status === 429) return TOO_MANY_ATTEMPTS;
+  const body = (await response.json().catch(() => ({}))) as { code?: string };
+  return (body.code && byCode[body.code]) || fallback;
 }

@@ -50,3 +50,34 @@ export function FormMessage({
     </div>
   );
 }
+
+/** A new password and its confirmation, as every password form asks for them. */
+export function NewPasswordFields({
+  errors,
+  label = "Password",
+}: {
+  errors: Partial<Record<string, string>>;
+  label?: string;
+}) {
+  return (
+    <>
+      <Field
+        name="password"
+        label={label}
+        type="password"
+        autoComplete="new-password"
+        hint="At least 10 characters."
+        required
+        error={errors.password}
+      />
+      <Field
+        name="confirm"
+        label={`${label} again`}
+        type="password"
+        autoComplete="new-password"
+        required
+        error={errors.confirm}
+      />
+    </>
+  );
+}

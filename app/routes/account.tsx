@@ -14,8 +14,8 @@ import {
   profileSchema,
   type FieldErrors,
 } from "../../core/authForms";
-import { Field, FormMessage } from "~/components/Field";
-import { authError, callAuth, forwardCookies } from "~/authApi.server";
+import { Field, FormMessage, NewPasswordFields } from "~/components/Field";
+import { authFailure, callAuth, forwardCookies } from "~/authApi.server";
 import { requireUser, schoolsOf } from "~/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account · Lectern" }];
@@ -55,13 +55,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     revokeOtherSessions: true,
   });
   if (!response.ok) {
-    const { code } = await authError(response);
-    const message =
-      response.status === 429
-        ? "Too many attempts. Wait a minute, then try again."
-        : code === "INVALID_PASSWORD"
-          ? "Your current password is not right."
-          : "We couldn't change your password.";
+    const message = await authFailure(
+      response,
+      { INVALID_PASSWORD: "Your current password is not right." },
+      "We couldn't change your password.",
+    );
     return data<Result>({ form: "password", errors: { currentPassword: message } }, 400);
   }
   // Every session is replaced (other devices are signed out), this one included:
@@ -121,23 +119,7 @@ export default function Account() {
               required
               error={password?.errors.currentPassword}
             />
-            <Field
-              name="password"
-              label="New password"
-              type="password"
-              autoComplete="new-password"
-              hint="At least 10 characters."
-              required
-              error={password?.errors.password}
-            />
-            <Field
-              name="confirm"
-              label="New password again"
-              type="password"
-              autoComplete="new-password"
-              required
-              error={password?.errors.confirm}
-            />
+            <NewPasswordFields errors={password?.errors ?? {}} label="New password" />
             <button className="button" type="submit" disabled={busy}>
               Change password
             </button>

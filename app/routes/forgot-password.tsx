@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { fieldErrors, forgotPasswordSchema, type FieldErrors } from "../../core/authForms";
 import { Field, FormMessage } from "~/components/Field";
-import { callAuth } from "~/authApi.server";
+import { callAuth, TOO_MANY_ATTEMPTS } from "~/authApi.server";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password · Lectern" }];
 
@@ -15,7 +15,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     redirectTo: "/reset-password",
   });
   if (response.status === 429) {
-    const errors: FieldErrors = { form: "Too many requests. Wait a minute, then try again." };
+    const errors: FieldErrors = { form: TOO_MANY_ATTEMPTS };
     return data({ sent: false, errors }, 429);
   }
   // The same answer whether or not the address has an account: no enumeration.

@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { fieldErrors, resetPasswordSchema } from "../../core/authForms";
-import { Field, FormMessage } from "~/components/Field";
-import { authError, callAuth } from "~/authApi.server";
+import { FormMessage, NewPasswordFields } from "~/components/Field";
+import { authFailure, callAuth } from "~/authApi.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Lectern" }];
 
@@ -24,13 +24,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     newPassword: parsed.data.password,
   });
   if (!response.ok) {
-    const { code } = await authError(response);
-    const message =
-      response.status === 429
-        ? "Too many attempts. Wait a minute, then try again."
-        : code === "INVALID_TOKEN"
-          ? EXPIRED
-          : "We couldn't change your password. Try again.";
+    const message = await authFailure(
+      response,
+      { INVALID_TOKEN: EXPIRED },
+      "We couldn't change your password. Try again.",
+    );
     return data(
       { errors: { form: message } as Record<string, string | undefined> },
       response.status,
@@ -63,23 +61,7 @@ export default function ResetPassword() {
       <Form method="post" className="form" noValidate>
         {errors.form ? <FormMessage tone="error">{errors.form}</FormMessage> : null}
         <input type="hidden" name="token" value={token} />
-        <Field
-          name="password"
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          hint="At least 10 characters."
-          required
-          error={errors.password}
-        />
-        <Field
-          name="confirm"
-          label="New password again"
-          type="password"
-          autoComplete="new-password"
-          required
-          error={errors.confirm}
-        />
+        <NewPasswordFields errors={errors} label="New password" />
         <button className="button" type="submit" disabled={busy}>
           {busy ? "Saving…" : "Save the new password"}
         </button>

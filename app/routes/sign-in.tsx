@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { fieldErrors, safeRedirect, signInSchema, type FieldErrors } from "../../core/authForms";
 import { Field, FormMessage } from "~/components/Field";
-import { authError, callAuth, forwardCookies } from "~/authApi.server";
+import { authFailure, callAuth, forwardCookies } from "~/authApi.server";
 import { getUser } from "~/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Lectern" }];
@@ -23,14 +23,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { email, password, redirectTo } = parsed.data;
   const response = await callAuth(context, request, "/sign-in/email", { email, password });
   if (!response.ok) {
-    const { code } = await authError(response);
     // One message for a wrong password and an unknown email: no account enumeration.
-    const message =
-      response.status === 429
-        ? "Too many attempts. Wait a minute, then try again."
-        : code === "EMAIL_NOT_VERIFIED"
-          ? "Confirm your email address first: we sent you a link."
-          : "That email and password don't match. Check them, or reset your password.";
+    const message = await authFailure(
+      response,
+      { EMAIL_NOT_VERIFIED: "Confirm your email address first: we sent you a link." },
+      "That email and password don't match. Check them, or reset your password.",
+    );
     const errors: FieldErrors = { form: message };
     return data({ errors, email }, response.status === 429 ? 429 : 400);
   }

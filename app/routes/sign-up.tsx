@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { fieldErrors, signUpSchema, type FieldErrors } from "../../core/authForms";
-import { Field, FormMessage } from "~/components/Field";
-import { authError, callAuth, forwardCookies } from "~/authApi.server";
+import { Field, FormMessage, NewPasswordFields } from "~/components/Field";
+import { authFailure, callAuth, forwardCookies } from "~/authApi.server";
 import { joinTarget, joinAfterSignUp } from "~/services/people.server";
 import { page } from "~/utils/page.server";
 
@@ -39,14 +39,14 @@ export const action = page(async ({ request, context }: ActionFunctionArgs) => {
   }
   const response = await callAuth(context, request, "/sign-up/email", { name, email, password });
   if (!response.ok) {
-    const { code } = await authError(response);
+    const exists =
+      "An account with this email already exists. Sign in instead, then open your invitation link again.";
     const errors: FieldErrors = {
-      form:
-        response.status === 429
-          ? "Too many attempts. Wait a minute, then try again."
-          : code === "USER_ALREADY_EXISTS" || code === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"
-            ? "An account with this email already exists. Sign in instead, then open your invitation link again."
-            : "We couldn't create your account. Check the form and try again.",
+      form: await authFailure(
+        response,
+        { USER_ALREADY_EXISTS: exists, USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: exists },
+        "We couldn't create your account. Check the form and try again.",
+      ),
     };
     return data({ errors, ...echo }, response.status === 429 ? 429 : 400);
   }
@@ -104,23 +104,7 @@ export default function SignUp() {
           defaultValue={target.kind === "invitation" ? target.email : result?.email}
           error={errors.email}
         />
-        <Field
-          name="password"
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          hint="At least 10 characters."
-          required
-          error={errors.password}
-        />
-        <Field
-          name="confirm"
-          label="Password again"
-          type="password"
-          autoComplete="new-password"
-          required
-          error={errors.confirm}
-        />
+        <NewPasswordFields errors={errors} />
         <button className="button" type="submit" disabled={busy}>
           {busy ? "Creating your account…" : "Create account and join"}
         </button>
