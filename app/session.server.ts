@@ -16,12 +16,27 @@ export interface SignedInUser {
   email: string;
 }
 
+type AuthSession = Awaited<ReturnType<AppLoadContext["auth"]["api"]["getSession"]>>;
+
+// Every loader of one page asks who is signed in; ask the database once per request.
+const sessions = new WeakMap<Request, Promise<AuthSession>>();
+
+/** The better-auth session of this request (user and active school), or null. */
+export function authSession(request: Request, context: AppLoadContext): Promise<AuthSession> {
+  let session = sessions.get(request);
+  if (!session) {
+    session = context.auth.api.getSession({ headers: request.headers });
+    sessions.set(request, session);
+  }
+  return session;
+}
+
 /** The signed-in person, or null. */
 export async function getUser(
   request: Request,
   context: AppLoadContext,
 ): Promise<SignedInUser | null> {
-  const session = await context.auth.api.getSession({ headers: request.headers });
+  const session = await authSession(request, context);
   if (!session) return null;
   const { id, name, email } = session.user;
   return { id, name, email };
@@ -66,7 +81,26 @@ export async function resolveTenant(
  * The signed-in member of the school the request is for. Unknown schools and
  * schools the person does not belong to are the same 404: nothing leaks.
  */
-export async function requireMember(
+export function requireMember(
+  request: Request,
+  context: AppLoadContext,
+  slug: string | undefined,
+): Promise<Member> {
+  // The school layout and the page below it both need the member: resolve once.
+  const key = `${slug ?? ""}`;
+  let byRequest = members.get(request);
+  if (!byRequest) members.set(request, (byRequest = new Map()));
+  let member = byRequest.get(key);
+  if (!member) {
+    member = resolveMember(request, context, slug);
+    byRequest.set(key, member);
+  }
+  return member;
+}
+
+const members = new WeakMap<Request, Map<string, Promise<Member>>>();
+
+async function resolveMember(
   request: Request,
   context: AppLoadContext,
   slug: string | undefined,

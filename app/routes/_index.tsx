@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-import { schoolsOf } from "~/session.server";
+import { authSession, schoolsOf } from "~/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Lectern — the live classroom for teaching" }];
 
@@ -26,7 +26,7 @@ const features = [
 
 /** Signed-in people go straight to the school they used last (or their first). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const session = await context.auth.api.getSession({ headers: request.headers });
+  const session = await authSession(request, context);
   if (!session) return null;
   const schools = await schoolsOf(context, session.user.id);
   const school = schools.find((s) => s.id === session.session.activeOrganizationId) ?? schools[0];

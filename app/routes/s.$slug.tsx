@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { callAuth } from "~/authApi.server";
-import { requireMember } from "~/session.server";
+import { authSession, requireMember } from "~/session.server";
 import { page } from "~/utils/page.server";
 
 /** Everything under /s/:slug belongs to one school; only its members get in. */
 export const loader = page(async ({ request, context, params }: LoaderFunctionArgs) => {
   const member = await requireMember(request, context, params.slug);
-  const session = await context.auth.api.getSession({ headers: request.headers });
+  const session = await authSession(request, context);
   if (session && session.session.activeOrganizationId !== member.tenant.id) {
     // Remember the school last opened: sign-in comes back to it.
     await callAuth(context, request, "/organization/set-active", {
