@@ -1,9 +1,10 @@
+import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import type { Database } from "./client";
 import { IdempotencyConflictError, InvalidEventError, SessionNotFoundError } from "./errors";
 import { notifyCommitted } from "./eventNotifier";
-import { withTenantClient } from "./tenantContext";
+import { withTenantClient, type TenantTx } from "./tenantContext";
 import * as schema from "./schema";
 
 /**
@@ -144,6 +145,43 @@ async function appendInTransaction(
   } finally {
     client.release();
   }
+}
+
+/**
+ * Append inside the caller's transaction (whose tenant context is set), for
+ * writes that change other tables in the same commit, e.g. scheduling a class
+ * creates its row and its `session.scheduled` event together. No idempotency
+ * check here: such callers claim their key in `idempotency_keys`. Call
+ * `announceEvents` once the transaction has committed.
+ */
+export async function appendEventsIn(tx: TenantTx, input: AppendInput): Promise<StoredEvent[]> {
+  checkInput(input);
+  const keys = rowKeys(input.idempotencyKey, input.events.length);
+  const result = await tx.execute<AppendedRow>(
+    // sql.param: one array parameter each (drizzle would spread a bare array into a list).
+    sql`select id, sequence, occurred_at from lectern_append_events(
+      ${input.tenantId}, ${input.sessionId},
+      ${sql.param(input.events.map((e) => e.type))}::text[],
+      ${sql.param(input.events.map((e) => e.version ?? 1))}::int[],
+      ${sql.param(input.events.map((e) => e.actorUserId ?? null))}::uuid[],
+      ${sql.param(input.events.map((e) => JSON.stringify(e.payload ?? {})))}::jsonb[],
+      ${sql.param(input.events.map((e) => (e.yjsUpdate ? toBuffer(e.yjsUpdate) : null)))}::bytea[],
+      ${sql.param(keys)}::text[]
+    ) order by sequence`,
+  );
+  if (result.rows.length === 0) throw new SessionNotFoundError(input.sessionId);
+  return toStored(input, result.rows, keys);
+}
+
+/** Tell LISTENers about events appended by a transaction that has now committed. */
+export function announceEvents(pool: pg.Pool, events: StoredEvent[]): void {
+  const first = events[0];
+  if (!first) return;
+  notifyCommitted(
+    pool,
+    NOTIFY_CHANNEL,
+    `${first.sessionId}:${first.sequence}-${events.at(-1)!.sequence}`,
+  );
 }
 
 /** Events of a session with a sequence above `after`, in order. */

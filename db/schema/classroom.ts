@@ -54,6 +54,7 @@ export const sessions = pgTable(
   {
     id: id(),
     tenantId: tenantId(),
+    courseId: uuid("course_id").references(() => courses.id, { onDelete: "set null" }),
     lessonId: uuid("lesson_id").references(() => lessons.id, { onDelete: "set null" }),
     title: text("title").notNull(),
     startsAt: at("starts_at").notNull(),
@@ -70,6 +71,7 @@ export const sessions = pgTable(
   },
   (t) => [
     index("sessions_tenant_starts_idx").on(t.tenantId, t.startsAt),
+    index("sessions_course_idx").on(t.courseId),
     // Target of composite keys that tie a row to a session and its tenant at once.
     uniqueIndex("sessions_id_tenant_key").on(t.id, t.tenantId),
     check("sessions_ends_after_start", sql`${t.endsAt} > ${t.startsAt}`),
