@@ -37,9 +37,8 @@ async function person(name: string, role: TenantRole): Promise<Actor> {
 
 beforeAll(async () => {
   const slug = `sched-${randomUUID().slice(0, 8)}`;
-  [school] = (await app.db.insert(tenants).values({ name: slug, slug }).returning()) as [
-    { id: string },
-  ];
+  const [created] = await app.db.insert(tenants).values({ name: slug, slug }).returning();
+  school = created!;
   people.admin = await person("admin", "admin");
   people.teacher = await person("teacher", "teacher");
   people.other = await person("other-teacher", "teacher");
