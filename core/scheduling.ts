@@ -11,6 +11,7 @@ import {
   insertCourse,
   insertLesson,
   insertSession,
+  listCourseSessions,
   listCourses,
   listLessons,
   updateCourse,
@@ -65,11 +66,17 @@ export async function createCourse(
   );
 }
 
+/** A course with its lessons and classes, for its members' course page. */
 export async function courseWithLessons(deps: SchedulingDeps, actor: Actor, courseId: string) {
+  if (!actor.tenantRole) throw notFound("course");
   return withTenant(deps.db, actor.tenantId, async (tx) => {
     const course = await findCourse(tx, courseId);
     if (!course) throw notFound("course");
-    return { course, lessons: await listLessons(tx, courseId) };
+    return {
+      course,
+      lessons: await listLessons(tx, courseId),
+      sessions: await listCourseSessions(tx, courseId),
+    };
   });
 }
 

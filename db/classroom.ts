@@ -161,3 +161,20 @@ export function agendaFor(tx: TenantTx, userId: string, from: Date, to: Date) {
     .where(and(mine, lt(sessions.startsAt, to), gte(sessions.endsAt, from)))
     .orderBy(asc(sessions.startsAt));
 }
+
+/** Students on a course's roster. */
+export async function courseRoster(tx: TenantTx, courseId: string): Promise<Set<string>> {
+  const rows = await tx
+    .select({ userId: enrollments.userId })
+    .from(enrollments)
+    .where(eq(enrollments.courseId, courseId));
+  return new Set(rows.map((r) => r.userId));
+}
+
+export function listCourseSessions(tx: TenantTx, courseId: string) {
+  return tx
+    .select()
+    .from(sessions)
+    .where(eq(sessions.courseId, courseId))
+    .orderBy(asc(sessions.startsAt));
+}

@@ -35,6 +35,12 @@ export default function SchoolLayout() {
               Overview
             </NavLink>
           </li>
+          <li>
+            <NavLink to={`${base}/agenda`}>My classes</NavLink>
+          </li>
+          <li>
+            <NavLink to={`${base}/courses`}>Courses</NavLink>
+          </li>
           {canSeePeople ? (
             <li>
               <NavLink to={`${base}/people`}>People</NavLink>

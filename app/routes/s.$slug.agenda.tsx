@@ -1,0 +1,59 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { LocalTime } from "~/components/LocalTime";
+import { schedulingFor } from "~/services/scheduling.server";
+import { requireMember } from "~/session.server";
+import { page } from "~/utils/page.server";
+
+export const meta: MetaFunction = () => [{ title: "My classes · Lectern" }];
+
+export const loader = page(async ({ request, context, params }: LoaderFunctionArgs) => {
+  const member = await requireMember(request, context, params.slug);
+  // From the start of today (UTC) so classes earlier today still show.
+  const from = new Date();
+  from.setUTCHours(0, 0, 0, 0);
+  const classes = await schedulingFor(context, member).agenda({
+    from,
+    to: new Date(from.getTime() + 8 * 86_400_000),
+  });
+  return {
+    slug: member.tenant.slug,
+    classes: classes.map((c) => ({
+      id: c.id,
+      title: c.title,
+      course: c.courseTitle,
+      status: c.status,
+      startsAt: c.startsAt.toISOString(),
+      endsAt: c.endsAt.toISOString(),
+    })),
+  };
+});
+
+export default function Agenda() {
+  const { classes, slug } = useLoaderData<typeof loader>();
+  return (
+    <section aria-labelledby="agenda-title">
+      <h1 id="agenda-title">My classes this week</h1>
+      {classes.length === 0 ? (
+        <p className="card">
+          Nothing scheduled for you in the coming week.{" "}
+          <Link to={`/s/${slug}/courses`}>See the courses</Link>
+        </p>
+      ) : (
+        <ul className="status-list">
+          {classes.map((c) => (
+            <li key={c.id} className="card status-item">
+              <div>
+                <strong>{c.title}</strong>
+                {c.course ? <span className="muted"> · {c.course}</span> : null}
+                <br />
+                <LocalTime iso={c.startsAt} /> – <LocalTime iso={c.endsAt} withDate={false} />
+              </div>
+              <span className={`pill ${c.status === "cancelled" ? "bad" : "ok"}`}>{c.status}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,286 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { z } from "zod";
+import { fieldErrors, type FieldErrors } from "../../core/authForms";
+import { can } from "../../core/permissions";
+import { idempotencyKeySchema, lessonSchema, scheduleSchema } from "../../core/schedulingForms";
+import { Field, FormMessage } from "~/components/Field";
+import { LocalTime } from "~/components/LocalTime";
+import { schedulingFor } from "~/services/scheduling.server";
+import { requireMember } from "~/session.server";
+import { page } from "~/utils/page.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.course.title ?? "Course"} · Lectern` },
+];
+
+export const loader = page(async ({ request, context, params }: LoaderFunctionArgs) => {
+  const member = await requireMember(request, context, params.slug);
+  const scheduling = schedulingFor(context, member);
+  const { course, lessons, sessions } = await scheduling.course(params.courseId ?? "");
+  const own = { tenantId: member.tenant.id, ownerId: course.createdBy };
+  const canManage = can(member.actor, "course:update", { ...own, kind: "course" });
+  return {
+    course: { id: course.id, title: course.title, description: course.description },
+    lessons: lessons.map((l) => ({ id: l.id, title: l.title, description: l.description })),
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      title: s.title,
+      status: s.status,
+      startsAt: s.startsAt.toISOString(),
+      endsAt: s.endsAt.toISOString(),
+    })),
+    canManage,
+    roster: canManage ? await scheduling.roster(course.id) : [],
+    timeZones: Intl.supportedValuesOf("timeZone"),
+    // Fresh per page view: a double-submitted form schedules one class.
+    scheduleKey: `schedule-${crypto.randomUUID()}`,
+  };
+});
+
+const intentSchema = z.object({ intent: z.enum(["lesson", "schedule", "enroll", "cancel"]) });
+
+export const action = page(async ({ request, context, params }: ActionFunctionArgs) => {
+  const member = await requireMember(request, context, params.slug);
+  const scheduling = schedulingFor(context, member);
+  const courseId = params.courseId ?? "";
+  const form = await request.formData();
+  const fields = Object.fromEntries(form);
+  const { intent } = intentSchema.parse(fields);
+  const key = idempotencyKeySchema.safeParse(fields.idempotencyKey).data;
+  if (intent === "lesson") {
+    const parsed = lessonSchema.safeParse(fields);
+    if (!parsed.success) return data({ intent, errors: fieldErrors(parsed.error) }, 400);
+    await scheduling.addLesson(courseId, parsed.data);
+    return { intent, errors: {} as FieldErrors, done: "Lesson added." };
+  }
+  if (intent === "schedule") {
+    const parsed = scheduleSchema.safeParse({
+      ...fields,
+      courseId,
+      lessonId: fields.lessonId || undefined,
+    });
+    if (!parsed.success) return data({ intent, errors: fieldErrors(parsed.error) }, 400);
+    await scheduling.schedule(parsed.data, key);
+    return { intent, errors: {} as FieldErrors, done: "Class scheduled." };
+  }
+  if (intent === "enroll") {
+    const userIds = form.getAll("userIds").map(String);
+    if (userIds.length === 0) {
+      return data(
+        { intent, errors: { userIds: "Choose at least one student" } as FieldErrors },
+        400,
+      );
+    }
+    await scheduling.enroll({ courseId }, userIds);
+    return { intent, errors: {} as FieldErrors, done: "Roster updated." };
+  }
+  await scheduling.cancel(z.uuid().parse(fields.sessionId), key);
+  return { intent, errors: {} as FieldErrors, done: "Class cancelled." };
+});
+
+export default function Course() {
+  const { course, lessons, sessions, canManage, roster, timeZones, scheduleKey } =
+    useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const errorsFor = (intent: string): FieldErrors =>
+    result?.intent === intent ? result.errors : {};
+  const zone = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    // Default the class's time zone to the teacher's own.
+    const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone.current && timeZones.includes(local)) zone.current.value = local;
+  }, [timeZones]);
+  const scheduleErrors = errorsFor("schedule");
+  return (
+    <section aria-labelledby="course-title">
+      <h1 id="course-title">{course.title}</h1>
+      {course.description ? <p className="lead">{course.description}</p> : null}
+      {result && "done" in result && result.done ? (
+        <FormMessage tone="ok">{result.done}</FormMessage>
+      ) : null}
+
+      <h2>Classes</h2>
+      {sessions.length === 0 ? (
+        <p className="muted">No classes scheduled yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Class</th>
+                <th scope="col">When (your time)</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.map((s) => (
+                <tr key={s.id}>
+                  <td>{s.title}</td>
+                  <td>
+                    <LocalTime iso={s.startsAt} /> – <LocalTime iso={s.endsAt} withDate={false} />
+                  </td>
+                  <td>{s.status}</td>
+                  <td>
+                    {canManage && s.status === "scheduled" ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="cancel" />
+                        <input type="hidden" name="sessionId" value={s.id} />
+                        <input type="hidden" name="idempotencyKey" value={`cancel-${s.id}`} />
+                        <button className="link-button" type="submit" disabled={busy}>
+                          Cancel <span className="visually-hidden">{s.title}</span>
+                        </button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>Lessons</h2>
+      {lessons.length === 0 ? (
+        <p className="muted">No lessons yet.</p>
+      ) : (
+        <ol>
+          {lessons.map((l) => (
+            <li key={l.id}>
+              <strong>{l.title}</strong>
+              {l.description ? ` — ${l.description}` : ""}
+            </li>
+          ))}
+        </ol>
+      )}
+
+      {canManage ? (
+        <div className="cards">
+          <div className="card">
+            <h2>Schedule a class</h2>
+            <Form
+              method="post"
+              className="form"
+              noValidate
+              key={result?.intent === "schedule" && "done" in result ? "done" : "form"}
+            >
+              <input type="hidden" name="intent" value="schedule" />
+              <input type="hidden" name="idempotencyKey" value={scheduleKey} />
+              <div className="field">
+                <label htmlFor="schedule-lesson">Lesson</label>
+                <select id="schedule-lesson" name="lessonId" className="input">
+                  <option value="">No particular lesson</option>
+                  {lessons.map((l) => (
+                    <option key={l.id} value={l.id}>
+                      {l.title}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <Field name="title" label="Title" required error={scheduleErrors.title} />
+              <Field
+                name="startsAt"
+                label="Starts at"
+                type="datetime-local"
+                required
+                error={scheduleErrors.startsAt}
+              />
+              <Field
+                name="durationMinutes"
+                label="Duration (minutes)"
+                type="number"
+                min={5}
+                max={480}
+                defaultValue={60}
+                required
+                error={scheduleErrors.durationMinutes}
+              />
+              <div className="field">
+                <label htmlFor="schedule-zone">Time zone</label>
+                <select
+                  id="schedule-zone"
+                  name="timeZone"
+                  className="input"
+                  defaultValue="UTC"
+                  ref={zone}
+                >
+                  {timeZones.map((z) => (
+                    <option key={z} value={z}>
+                      {z}
+                    </option>
+                  ))}
+                </select>
+                {scheduleErrors.timeZone ? (
+                  <p className="field-error">{scheduleErrors.timeZone}</p>
+                ) : null}
+              </div>
+              <button className="button" type="submit" disabled={busy}>
+                Schedule
+              </button>
+            </Form>
+          </div>
+          <div className="card">
+            <h2>Add a lesson</h2>
+            <Form method="post" className="form" noValidate>
+              <input type="hidden" name="intent" value="lesson" />
+              <Field
+                name="title"
+                id="lesson-title"
+                label="Title"
+                required
+                error={errorsFor("lesson").title}
+              />
+              <Field
+                name="description"
+                id="lesson-description"
+                label="Description"
+                error={errorsFor("lesson").description}
+              />
+              <button className="button" type="submit" disabled={busy}>
+                Add lesson
+              </button>
+            </Form>
+          </div>
+          <div className="card">
+            <h2>Roster</h2>
+            {roster.length === 0 ? (
+              <p>No students in this school yet.</p>
+            ) : (
+              <Form method="post" className="form">
+                <input type="hidden" name="intent" value="enroll" />
+                <fieldset>
+                  <legend className="field-label">Students taking this course</legend>
+                  {roster.map((s) => (
+                    <label key={s.userId} className="checkbox">
+                      <input
+                        type="checkbox"
+                        name="userIds"
+                        value={s.userId}
+                        defaultChecked={s.enrolled}
+                        disabled={s.enrolled}
+                      />{" "}
+                      {s.name}
+                      {s.enrolled ? <span className="muted"> (enrolled)</span> : null}
+                    </label>
+                  ))}
+                </fieldset>
+                {errorsFor("enroll").userIds ? (
+                  <p className="field-error">{errorsFor("enroll").userIds}</p>
+                ) : null}
+                <button className="button" type="submit" disabled={busy}>
+                  Enrol selected
+                </button>
+              </Form>
+            )}
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}

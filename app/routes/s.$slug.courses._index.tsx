@@ -1,0 +1,71 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { fieldErrors, type FieldErrors } from "../../core/authForms";
+import { can } from "../../core/permissions";
+import { courseSchema } from "../../core/schedulingForms";
+import { Field, FormMessage } from "~/components/Field";
+import { schedulingFor } from "~/services/scheduling.server";
+import { requireMember } from "~/session.server";
+import { page } from "~/utils/page.server";
+
+export const meta: MetaFunction = () => [{ title: "Courses · Lectern" }];
+
+export const loader = page(async ({ request, context, params }: LoaderFunctionArgs) => {
+  const member = await requireMember(request, context, params.slug);
+  const courses = await schedulingFor(context, member).courses();
+  return {
+    slug: member.tenant.slug,
+    canCreate: can(member.actor, "course:create", { tenantId: member.tenant.id, kind: "course" }),
+    courses: courses.map((c) => ({ id: c.id, title: c.title, description: c.description })),
+  };
+});
+
+export const action = page(async ({ request, context, params }: ActionFunctionArgs) => {
+  const member = await requireMember(request, context, params.slug);
+  const parsed = courseSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ errors: fieldErrors(parsed.error) }, 400);
+  const course = await schedulingFor(context, member).createCourse(parsed.data);
+  throw redirect(`/s/${member.tenant.slug}/courses/${course.id}`);
+});
+
+export default function Courses() {
+  const { slug, courses, canCreate } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: FieldErrors = result?.errors ?? {};
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section aria-labelledby="courses-title">
+      <div className="page-header">
+        <h1 id="courses-title">Courses</h1>
+      </div>
+      {courses.length === 0 ? (
+        <p className="card">No courses yet.{canCreate ? " Create the first one below." : ""}</p>
+      ) : (
+        <ul className="cards">
+          {courses.map((course) => (
+            <li key={course.id} className="card">
+              <h2>
+                <Link to={`/s/${slug}/courses/${course.id}`}>{course.title}</Link>
+              </h2>
+              <p>{course.description || "No description yet."}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+      {canCreate ? (
+        <div className="card">
+          <h2>New course</h2>
+          <Form method="post" className="form" noValidate>
+            {errors.form ? <FormMessage tone="error">{errors.form}</FormMessage> : null}
+            <Field name="title" label="Title" required error={errors.title} />
+            <Field name="description" label="Description" error={errors.description} />
+            <button className="button" type="submit" disabled={busy}>
+              Create course
+            </button>
+          </Form>
+        </div>
+      ) : null}
+    </section>
+  );
+}

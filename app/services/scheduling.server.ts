@@ -1,0 +1,39 @@
+import type { AppLoadContext } from "@remix-run/node";
+import * as scheduling from "../../core/scheduling";
+import { listMembers } from "../../db/people";
+import { withTenant } from "../../db/tenantContext";
+import { courseRoster } from "../../db/classroom";
+import type { Member } from "~/session.server";
+
+/** core/scheduling.ts bound to the web app's pools and the signed-in member. */
+export function schedulingFor(context: AppLoadContext, member: Member) {
+  const deps = { db: context.db.db, pool: context.db.pool };
+  const actor = member.actor;
+  return {
+    courses: () => scheduling.coursesOf(deps, actor),
+    course: (id: string) => scheduling.courseWithLessons(deps, actor, id),
+    createCourse: (input: Parameters<typeof scheduling.createCourse>[2]) =>
+      scheduling.createCourse(deps, actor, input),
+    archiveCourse: (id: string) => scheduling.archiveCourse(deps, actor, id),
+    addLesson: (courseId: string, input: Parameters<typeof scheduling.addLesson>[3]) =>
+      scheduling.addLesson(deps, actor, courseId, input),
+    schedule: (input: Parameters<typeof scheduling.scheduleSession>[2], key?: string) =>
+      scheduling.scheduleSession(deps, actor, input, key),
+    cancel: (sessionId: string, key?: string) =>
+      scheduling.cancelSession(deps, actor, sessionId, undefined, key),
+    enroll: (target: { courseId: string } | { sessionId: string }, userIds: string[]) =>
+      scheduling.enrollStudents(deps, actor, target, { userIds }),
+    agenda: (range?: { from?: Date; to?: Date }) => scheduling.agenda(deps, actor, range),
+    /** The school's students, and who of them is on a course's roster. */
+    roster: (courseId: string) =>
+      withTenant(deps.db, actor.tenantId, async (tx) => {
+        const students = (await listMembers(tx)).filter((m) => m.role === "student");
+        const ids = await courseRoster(tx, courseId);
+        return students.map((s) => ({
+          userId: s.userId,
+          name: s.name,
+          enrolled: ids.has(s.userId),
+        }));
+      }),
+  };
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { DEMO_PASSWORD } from "../db/seed";
+import { connect } from "./support/fixtures";
+import { Browser, startWebApp, type TestApp } from "./support/webApp";
+
+let app: TestApp;
+const owner = connect(inject("ownerDatabaseUrl"), 2);
+beforeAll(async () => {
+  app = await startWebApp();
+});
+afterAll(async () => {
+  await app.close();
+  await owner.close();
+});
+
+const demo = (who: string) => `${who}@demo.lectern.test`;
+async function as(who: string) {
+  const browser = new Browser(app.url);
+  await browser.signIn(demo(who), DEMO_PASSWORD);
+  return browser;
+}
+const tomorrow = () => `${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}T10:00`;
+
+describe("course and class pages", () => {
+  it("lets a teacher create a course, add a lesson, schedule a class once per key, and enrol a student", async () => {
+    const teacher = await as("teacher");
+    const title = `Course ${randomUUID().slice(0, 6)}`;
+    const created = await teacher.post("/s/demo/courses", { title, description: "Stars" });
+    const coursePath = created.headers.get("location")!;
+    expect(coursePath).toMatch(/^\/s\/demo\/courses\/[0-9a-f-]{36}$/);
+    expect((await teacher.post(coursePath, { intent: "lesson", title: "Nebulae" })).status).toBe(
+      200,
+    );
+
+    const form = {
+      intent: "schedule",
+      idempotencyKey: `schedule-${randomUUID()}`,
+      title: `Live ${title}`,
+      startsAt: tomorrow(),
+      durationMinutes: "45",
+      timeZone: "Europe/Paris",
+    };
+    const [first, second] = await Promise.all([
+      teacher.post(coursePath, form),
+      teacher.post(coursePath, form),
+    ]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const { rows } = await owner.pool.query("select id, starts_at from sessions where title = $1", [
+      `Live ${title}`,
+    ]);
+    expect(rows).toHaveLength(1);
+    // 10:00 in Paris is 08:00 or 09:00 UTC depending on the season.
+    expect([8, 9]).toContain(new Date(rows[0].starts_at).getUTCHours());
+
+    const sam = await owner.pool.query<{ id: string }>("select id from users where email = $1", [
+      demo("student1"),
+    ]);
+    expect(
+      (await teacher.post(coursePath, { intent: "enroll", userIds: sam.rows[0]!.id })).status,
+    ).toBe(200);
+    const student = await as("student1");
+    expect(await (await student.get("/s/demo/agenda")).text()).toContain(`Live ${title}`);
+    expect(await (await teacher.get("/s/demo/agenda")).text()).toContain(`Live ${title}`);
+  });
+
+  it("explains invalid class details next to the fields", async () => {
+    const teacher = await as("teacher");
+    const created = await teacher.post("/s/demo/courses", {
+      title: `Bad ${randomUUID().slice(0, 6)}`,
+    });
+    const response = await teacher.post(created.headers.get("location")!, {
+      intent: "schedule",
+      title: "",
+      startsAt: "whenever",
+      durationMinutes: "1",
+      timeZone: "Atlantis/Capital",
+    });
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    for (const message of [
+      "Give the class a title",
+      "Choose a start date and time",
+      "at least 5 minutes",
+      "valid time zone",
+    ]) {
+      expect(html).toContain(message);
+    }
+  });
+
+  it("refuses students the teacher forms, and other schools the course", async () => {
+    const teacher = await as("teacher");
+    const created = await teacher.post("/s/demo/courses", {
+      title: `Locked ${randomUUID().slice(0, 6)}`,
+    });
+    const coursePath = created.headers.get("location")!;
+    const student = await as("student2");
+    expect((await student.get(coursePath)).status).toBe(200);
+    const attempt = await student.post(coursePath, {
+      intent: "schedule",
+      title: "Sneaky",
+      startsAt: tomorrow(),
+      durationMinutes: "30",
+      timeZone: "UTC",
+    });
+    expect(attempt.status).toBe(403);
+    expect((await student.post("/s/demo/courses", { title: "Mine now" })).status).toBe(403);
+    // The same course id through another school's path: not found.
+    const riverside = await as("admin");
+    expect((await riverside.get(coursePath.replace("/s/demo/", "/s/riverside/"))).status).toBe(404);
+  });
+});
