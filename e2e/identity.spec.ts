@@ -104,3 +104,66 @@ test("the sign-in page explains a wrong password", async ({ page }) => {
   await expect(page.getByRole("alert")).toContainText("don't match");
   await shot(page, "sign-in-error");
 });
+
+test("a teacher schedules a class that the enrolled student sees in their agenda", async ({
+  page,
+  browser,
+}) => {
+  await signIn(page, demo("teacher"));
+  await page.getByRole("link", { name: "Courses" }).click();
+  const title = `Telescopes ${Date.now()}`;
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Description").fill("How they gather light.");
+  await page.getByRole("button", { name: "Create course" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+
+  const start = new Date(Date.now() + 86_400_000);
+  await page.getByRole("textbox", { name: "Title" }).first().fill(`${title}: first light`);
+  await page.getByLabel("Starts at").fill(`${start.toISOString().slice(0, 10)}T10:00`);
+  await page.getByRole("button", { name: "Schedule" }).click();
+  await expect(page.getByText("Class scheduled.")).toBeVisible();
+  await expect(
+    page.getByRole("cell", { name: `${title}: first light`, exact: true }),
+  ).toBeVisible();
+
+  await page.getByLabel("Sam Student").check();
+  await page.getByRole("button", { name: "Enrol selected" }).click();
+  await expect(page.getByText("Roster updated.")).toBeVisible();
+  await shot(page, "course-page");
+
+  const student = await (await browser.newContext()).newPage();
+  await signIn(student, demo("student1"));
+  await student.getByRole("link", { name: "My classes" }).click();
+  await expect(student.getByText(`${title}: first light`)).toBeVisible();
+  await shot(student, "agenda-student");
+});
+
+test("every signed-in page hydrates without a script error", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`${page.url()}: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`${page.url()}: ${message.text()}`);
+  });
+  await signIn(page, demo("admin"));
+  for (const path of [
+    "/s/demo",
+    "/s/demo/agenda",
+    "/s/demo/courses",
+    "/s/demo/people",
+    "/s/demo/audit",
+    "/account",
+    "/status",
+  ]) {
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+  }
+  await page.goto("/s/demo/courses");
+  await page.getByRole("link", { name: "Introduction to Astronomy" }).click();
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Introduction to Astronomy" }),
+  ).toBeVisible();
+  // Client-side navigation works only if the route modules loaded in the browser.
+  await page.getByRole("link", { name: "People", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "People" })).toBeVisible();
+  expect(problems).toEqual([]);
+});

@@ -1,5 +1,5 @@
 import { checkHealth } from "~/services/health.server";
-import { apiRoute } from "~/utils/api.server";
+import { apiRoute } from "~/utils/api";
 
 export const loader = apiRoute(async ({ context }) => {
   const { httpStatus, body } = await checkHealth(context.db.pool);

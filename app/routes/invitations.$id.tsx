@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormMessage } from "~/components/Field";
 import { acceptInvitation, joinTarget } from "~/services/people.server";
 import { getUser, requireUser } from "~/session.server";
-import { page } from "~/utils/page.server";
+import { page } from "~/utils/page";
 
 export const meta: MetaFunction = () => [{ title: "Your invitation · Lectern" }];
 

@@ -1,5 +1,5 @@
 import { checkReadiness } from "~/services/health.server";
-import { apiRoute } from "~/utils/api.server";
+import { apiRoute } from "~/utils/api";
 
 export const loader = apiRoute(async ({ context }) => {
   const { httpStatus, body } = await checkReadiness(context.db.pool, context.readiness);

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { LocalTime } from "~/components/LocalTime";
 import { schedulingFor } from "~/services/scheduling.server";
 import { requireMember } from "~/session.server";
-import { page } from "~/utils/page.server";
+import { page } from "~/utils/page";
 
 export const meta: MetaFunction = () => [{ title: "My classes · Lectern" }];
 

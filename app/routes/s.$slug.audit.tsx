@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { peopleAdmin } from "~/services/peopleAdmin.server";
 import { requireMember } from "~/session.server";
-import { page } from "~/utils/page.server";
+import { page } from "~/utils/page";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Lectern" }];
 

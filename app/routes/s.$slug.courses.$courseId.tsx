@@ -10,7 +10,7 @@ import { Field, FormMessage } from "~/components/Field";
 import { LocalTime } from "~/components/LocalTime";
 import { schedulingFor } from "~/services/scheduling.server";
 import { requireMember } from "~/session.server";
-import { page } from "~/utils/page.server";
+import { page } from "~/utils/page";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.course.title ?? "Course"} · Lectern` },
@@ -34,7 +34,8 @@ export const loader = page(async ({ request, context, params }: LoaderFunctionAr
     })),
     canManage,
     roster: canManage ? await scheduling.roster(course.id) : [],
-    timeZones: Intl.supportedValuesOf("timeZone"),
+    // ICU's list leaves out "UTC" itself; put it first, as the fallback zone.
+    timeZones: ["UTC", ...Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC")],
     // Fresh per page view: a double-submitted form schedules one class.
     scheduleKey: `schedule-${crypto.randomUUID()}`,
   };

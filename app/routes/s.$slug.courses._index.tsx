@@ -7,7 +7,7 @@ import { courseSchema } from "../../core/schedulingForms";
 import { Field, FormMessage } from "~/components/Field";
 import { schedulingFor } from "~/services/scheduling.server";
 import { requireMember } from "~/session.server";
-import { page } from "~/utils/page.server";
+import { page } from "~/utils/page";
 
 export const meta: MetaFunction = () => [{ title: "Courses · Lectern" }];
 

@@ -7,7 +7,7 @@ import { peopleActionSchema } from "../../core/peopleForms";
 import { Field, FormMessage } from "~/components/Field";
 import { peopleAdmin } from "~/services/peopleAdmin.server";
 import { requireMember } from "~/session.server";
-import { page } from "~/utils/page.server";
+import { page } from "~/utils/page";
 
 export const meta: MetaFunction = () => [{ title: "People · Lectern" }];
 

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { callAuth } from "~/authApi.server";
 import { authSession, requireMember } from "~/session.server";
-import { page } from "~/utils/page.server";
+import { page } from "~/utils/page";
 
 /** Everything under /s/:slug belongs to one school; only its members get in. */
 export const loader = page(async ({ request, context, params }: LoaderFunctionArgs) => {

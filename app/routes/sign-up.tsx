@@ -5,7 +5,7 @@ import { fieldErrors, signUpSchema, type FieldErrors } from "../../core/authForm
 import { Field, FormMessage, NewPasswordFields } from "~/components/Field";
 import { authFailure, callAuth, forwardCookies } from "~/authApi.server";
 import { joinTarget, joinAfterSignUp } from "~/services/people.server";
-import { page } from "~/utils/page.server";
+import { page } from "~/utils/page";
 
 export const meta: MetaFunction = () => [{ title: "Create your account · Lectern" }];
 

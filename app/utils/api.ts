@@ -1,3 +1,4 @@
+// Not a .server module on purpose: see app/utils/page.ts.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { AppError, codeForStatus, errorBody, toAppError } from "../../core/errors";
 

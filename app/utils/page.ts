@@ -1,3 +1,5 @@
+// Not a .server module on purpose: route modules call this at the top level
+// (`export const loader = page(...)`), so the browser bundle must be able to load it.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { toAppError } from "../../core/errors";
 
