@@ -50,3 +50,8 @@ export function listSchoolsOf(directory: Database, userId: string) {
     .where(eq(userRoles.userId, userId))
     .orderBy(asc(tenants.name));
 }
+
+export async function findTenantById(directory: Database, id: string): Promise<TenantRow | null> {
+  const [row] = await directory.select().from(tenants).where(eq(tenants.id, id));
+  return row ?? null;
+}

@@ -110,3 +110,33 @@ describe("course and class pages", () => {
     expect((await riverside.get(coursePath.replace("/s/demo/", "/s/riverside/"))).status).toBe(404);
   });
 });
+
+describe("calendar export", () => {
+  it("downloads the member's classes as .ics, and serves the subscription link without a session", async () => {
+    const teacher = await as("teacher");
+    const created = await teacher.post("/s/demo/courses", {
+      title: `Cal ${randomUUID().slice(0, 6)}`,
+    });
+    const title = `Calendar class ${randomUUID().slice(0, 6)}`;
+    await teacher.post(created.headers.get("location")!, {
+      intent: "schedule",
+      title,
+      startsAt: tomorrow(),
+      durationMinutes: "30",
+      timeZone: "UTC",
+    });
+    const download = await teacher.get("/s/demo/agenda.ics");
+    expect(download.headers.get("content-type")).toMatch(/^text\/calendar/);
+    const ics = await download.text();
+    expect(ics).toContain(`SUMMARY:${title}`);
+
+    const agenda = await (await teacher.get("/s/demo/agenda")).text();
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/calendar\/[A-Za-z0-9_.-]+)/.exec(agenda)![1]!;
+    const feed = await fetch(link);
+    expect(feed.status).toBe(200);
+    expect(await feed.text()).toContain(`SUMMARY:${title}`);
+    const forged = await fetch(link.replace(/.$/, (c) => (c === "A" ? "B" : "A")));
+    expect(forged.status).toBe(404);
+    expect(await forged.json()).toMatchObject({ error: { code: "not_found" } });
+  });
+});

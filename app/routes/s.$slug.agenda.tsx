@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { LocalTime } from "~/components/LocalTime";
+import { subscriptionUrl } from "~/services/calendar.server";
 import { schedulingFor } from "~/services/scheduling.server";
 import { requireMember } from "~/session.server";
 import { page } from "~/utils/page";
@@ -18,6 +19,7 @@ export const loader = page(async ({ request, context, params }: LoaderFunctionAr
   });
   return {
     slug: member.tenant.slug,
+    subscription: subscriptionUrl(context, member.actor),
     classes: classes.map((c) => ({
       id: c.id,
       title: c.title,
@@ -30,7 +32,7 @@ export const loader = page(async ({ request, context, params }: LoaderFunctionAr
 });
 
 export default function Agenda() {
-  const { classes, slug } = useLoaderData<typeof loader>();
+  const { classes, slug, subscription } = useLoaderData<typeof loader>();
   return (
     <section aria-labelledby="agenda-title">
       <h1 id="agenda-title">My classes this week</h1>
@@ -54,6 +56,25 @@ export default function Agenda() {
           ))}
         </ul>
       )}
+      <div className="card" style={{ marginTop: 24 }}>
+        <h2>In your calendar</h2>
+        <p>
+          <a className="button secondary" href={`/s/${slug}/agenda.ics`} download>
+            Download (.ics)
+          </a>
+        </p>
+        <div className="field">
+          <label htmlFor="subscription-url">
+            Subscription link (keep it private: it shows your classes)
+          </label>
+          <input
+            id="subscription-url"
+            readOnly
+            value={subscription}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+        </div>
+      </div>
     </section>
   );
 }
