@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sessionGrants, sessionRoles, tenantRoleKeys } from "../db/schema/roles";
 
 /**
  * Who may do what: one pure function, `can(actor, action, resource)`, used by
@@ -7,9 +8,10 @@ import { z } from "zod";
  * more than a role are spelled out in `refine`.
  */
 
-export const tenantRoleSchema = z.enum(["owner", "admin", "teacher", "student"]);
-export const sessionRoleSchema = z.enum(["host", "co_teacher", "student", "observer"]);
-export const grantSchema = z.enum(["can_draw", "can_present", "can_publish"]);
+// The role and grant names are the database's (one list each, in db/schema).
+export const tenantRoleSchema = z.enum(tenantRoleKeys);
+export const sessionRoleSchema = z.enum(sessionRoles);
+export const grantSchema = z.enum(sessionGrants);
 
 export type TenantRole = z.infer<typeof tenantRoleSchema>;
 export type SessionRole = z.infer<typeof sessionRoleSchema>;

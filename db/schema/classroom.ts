@@ -11,6 +11,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { at, createdAt, id, updatedAt } from "./columns";
 import { users } from "./identity";
+import { sessionGrants, sessionRoles } from "./roles";
 import { tenantId } from "./tenantColumn";
 
 export const courses = pgTable(
@@ -102,9 +103,6 @@ export const enrollments = pgTable(
     index("enrollments_user_idx").on(t.userId),
   ],
 );
-
-export const sessionRoles = ["host", "co_teacher", "student", "observer"] as const;
-export const sessionGrants = ["can_draw", "can_present", "can_publish"] as const;
 
 export const sessionParticipants = pgTable(
   "session_participants",

@@ -11,6 +11,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { at, createdAt, id, updatedAt } from "./columns";
 import { tenants } from "./tenancy";
+import { tenantRoleKeys } from "./roles";
 import { tenantId } from "./tenantColumn";
 
 /** People. Column names follow better-auth's user model so its adapter can map onto it. */
@@ -81,8 +82,6 @@ export const authVerifications = pgTable(
   },
   (t) => [index("auth_verifications_identifier_idx").on(t.identifier)],
 );
-
-export const tenantRoleKeys = ["owner", "admin", "teacher", "student"] as const;
 
 /** Tenant-wide roles; the set is fixed (owner, admin, teacher, student) and seeded by migration. */
 export const roles = pgTable("roles", {

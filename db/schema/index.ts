@@ -7,3 +7,4 @@ export * from "./interaction";
 export * from "./artifacts";
 export * from "./idempotency";
 export * from "./mail";
+export * from "./roles";
