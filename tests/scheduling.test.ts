@@ -140,3 +140,46 @@ describe("calendar export", () => {
     expect(await forged.json()).toMatchObject({ error: { code: "not_found" } });
   });
 });
+
+describe("moving a class", () => {
+  it("moves a scheduled class to a new time and records session.updated", async () => {
+    const teacher = await as("teacher");
+    const created = await teacher.post("/s/demo/courses", {
+      title: `Move ${randomUUID().slice(0, 6)}`,
+    });
+    const coursePath = created.headers.get("location")!;
+    const title = `Movable ${randomUUID().slice(0, 6)}`;
+    await teacher.post(coursePath, {
+      intent: "schedule",
+      title,
+      startsAt: tomorrow(),
+      durationMinutes: "30",
+      timeZone: "UTC",
+    });
+    const { rows } = await owner.pool.query<{ id: string }>(
+      "select id from sessions where title = $1",
+      [title],
+    );
+    const sessionId = rows[0]!.id;
+    const later = tomorrow().replace("T10:00", "T15:30");
+    const moved = await teacher.post(coursePath, {
+      intent: "reschedule",
+      sessionId,
+      idempotencyKey: `move-${randomUUID()}`,
+      title,
+      startsAt: later,
+      durationMinutes: "90",
+      timeZone: "UTC",
+    });
+    expect(moved.status).toBe(200);
+    const after = await owner.pool.query("select starts_at, ends_at from sessions where id = $1", [
+      sessionId,
+    ]);
+    expect(new Date(after.rows[0].starts_at).toISOString()).toBe(`${later}:00.000Z`);
+    const events = await owner.pool.query(
+      "select type from session_state_events where session_id = $1 order by sequence",
+      [sessionId],
+    );
+    expect(events.rows.map((r) => r.type)).toEqual(["session.scheduled", "session.updated"]);
+  });
+});

@@ -5,7 +5,12 @@ import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { fieldErrors, type FieldErrors } from "../../core/authForms";
 import { can } from "../../core/permissions";
-import { idempotencyKeySchema, lessonSchema, scheduleSchema } from "../../core/schedulingForms";
+import {
+  idempotencyKeySchema,
+  lessonSchema,
+  rescheduleSchema,
+  scheduleSchema,
+} from "../../core/schedulingForms";
 import { Field, FormMessage } from "~/components/Field";
 import { LocalTime } from "~/components/LocalTime";
 import { schedulingFor } from "~/services/scheduling.server";
@@ -31,6 +36,7 @@ export const loader = page(async ({ request, context, params }: LoaderFunctionAr
       status: s.status,
       startsAt: s.startsAt.toISOString(),
       endsAt: s.endsAt.toISOString(),
+      timeZone: s.timeZone,
     })),
     canManage,
     roster: canManage ? await scheduling.roster(course.id) : [],
@@ -41,7 +47,9 @@ export const loader = page(async ({ request, context, params }: LoaderFunctionAr
   };
 });
 
-const intentSchema = z.object({ intent: z.enum(["lesson", "schedule", "enroll", "cancel"]) });
+const intentSchema = z.object({
+  intent: z.enum(["lesson", "schedule", "reschedule", "enroll", "cancel"]),
+});
 
 export const action = page(async ({ request, context, params }: ActionFunctionArgs) => {
   const member = await requireMember(request, context, params.slug);
@@ -66,6 +74,12 @@ export const action = page(async ({ request, context, params }: ActionFunctionAr
     if (!parsed.success) return data({ intent, errors: fieldErrors(parsed.error) }, 400);
     await scheduling.schedule(parsed.data, key);
     return { intent, errors: {} as FieldErrors, done: "Class scheduled." };
+  }
+  if (intent === "reschedule") {
+    const parsed = rescheduleSchema.safeParse(fields);
+    if (!parsed.success) return data({ intent, errors: fieldErrors(parsed.error) }, 400);
+    await scheduling.reschedule(z.uuid().parse(fields.sessionId), parsed.data, key);
+    return { intent, errors: {} as FieldErrors, done: "Class moved." };
   }
   if (intent === "enroll") {
     const userIds = form.getAll("userIds").map(String);
@@ -129,6 +143,60 @@ export default function Course() {
                   </td>
                   <td>{s.status}</td>
                   <td>
+                    {canManage && s.status === "scheduled" ? (
+                      <details className="reschedule">
+                        <summary>
+                          Move <span className="visually-hidden">{s.title}</span>
+                        </summary>
+                        <Form method="post" className="form">
+                          <input type="hidden" name="intent" value="reschedule" />
+                          <input type="hidden" name="sessionId" value={s.id} />
+                          <input
+                            type="hidden"
+                            name="idempotencyKey"
+                            value={`${scheduleKey}-${s.id}`}
+                          />
+                          <input type="hidden" name="title" value={s.title} />
+                          <Field
+                            id={`move-start-${s.id}`}
+                            name="startsAt"
+                            label="New start"
+                            type="datetime-local"
+                            required
+                          />
+                          <Field
+                            id={`move-duration-${s.id}`}
+                            name="durationMinutes"
+                            label="Duration (minutes)"
+                            type="number"
+                            min={5}
+                            max={480}
+                            defaultValue={Math.round(
+                              (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 60_000,
+                            )}
+                            required
+                          />
+                          <div className="field">
+                            <label htmlFor={`move-zone-${s.id}`}>Time zone</label>
+                            <select
+                              id={`move-zone-${s.id}`}
+                              name="timeZone"
+                              className="input"
+                              defaultValue={s.timeZone}
+                            >
+                              {timeZones.map((z) => (
+                                <option key={z} value={z}>
+                                  {z}
+                                </option>
+                              ))}
+                            </select>
+                          </div>
+                          <button className="button secondary" type="submit" disabled={busy}>
+                            Move the class
+                          </button>
+                        </Form>
+                      </details>
+                    ) : null}
                     {canManage && s.status === "scheduled" ? (
                       <Form method="post">
                         <input type="hidden" name="intent" value="cancel" />

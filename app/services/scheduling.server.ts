@@ -19,6 +19,11 @@ export function schedulingFor(context: AppLoadContext, member: Member) {
       scheduling.addLesson(deps, actor, courseId, input),
     schedule: (input: Parameters<typeof scheduling.scheduleSession>[2], key?: string) =>
       scheduling.scheduleSession(deps, actor, input, key),
+    reschedule: (
+      sessionId: string,
+      input: Parameters<typeof scheduling.rescheduleSession>[3],
+      key?: string,
+    ) => scheduling.rescheduleSession(deps, actor, sessionId, input, key),
     cancel: (sessionId: string, key?: string) =>
       scheduling.cancelSession(deps, actor, sessionId, undefined, key),
     enroll: (target: { courseId: string } | { sessionId: string }, userIds: string[]) =>
