@@ -57,6 +57,29 @@ const envSchema = z
         .optional(),
     ),
     AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(100_000).default(10),
+    // LiveKit (optional: without LIVEKIT_URL classes run without audio/video).
+    LIVEKIT_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^(wss?|https?)$/ }).optional()),
+    LIVEKIT_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+    LIVEKIT_API_SECRET: z.preprocess(
+      emptyAsUndefined,
+      z.string().min(32, "must be at least 32 characters").optional(),
+    ),
+    // Object storage: the local directory by default, S3-compatible when S3_BUCKET is set.
+    STORAGE_DIR: z.string().min(1).default("./.data/storage"),
+    S3_BUCKET: z.preprocess(emptyAsUndefined, z.string().min(3).max(63).optional()),
+    S3_REGION: z.string().min(1).default("us-east-1"),
+    S3_ENDPOINT: z.preprocess(emptyAsUndefined, z.url().optional()),
+    S3_ACCESS_KEY_ID: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+    S3_SECRET_ACCESS_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+    S3_FORCE_PATH_STYLE: z.preprocess(
+      emptyAsUndefined,
+      z
+        .enum(["true", "false", "1", "0"])
+        .transform((v) => v === "true" || v === "1")
+        .default(true),
+    ),
+    /** How often the reconcile job compares live classes with LiveKit's rooms. */
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3_600).default(60),
     SEED_DEMO: z.preprocess(
       emptyAsUndefined,
       z
@@ -66,6 +89,29 @@ const envSchema = z
     ),
   })
   .superRefine((env, ctx) => {
+    // LiveKit is all or nothing: a URL without credentials would fail at the first class.
+    if (env.LIVEKIT_URL) {
+      for (const name of ["LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"] as const) {
+        if (!env[name]) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: "is required when LIVEKIT_URL is set",
+          });
+        }
+      }
+    }
+    if (env.S3_BUCKET) {
+      for (const name of ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+        if (!env[name]) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: "is required when S3_BUCKET is set",
+          });
+        }
+      }
+    }
     if (env.NODE_ENV !== "production") return;
     if (!env.DATABASE_URL) {
       ctx.addIssue({
