@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const readiness: Readiness = { ready: false, reason: "starting" };
   const database = await openDatabase(config, log);
 
-  const server = await listen(config, log, database, readiness);
+  const { server, close } = await listen(config, log, database, readiness);
   readiness.ready = true;
   readiness.reason = "serving";
   log.info({ role: config.ROLE, url: config.APP_URL }, `Lectern is ready at ${config.APP_URL}`);
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
+    await close();
     await database.close();
     clearTimeout(force);
     log.info("stopped");
@@ -49,17 +50,19 @@ async function listen(
   log: Logger,
   database: OpenDatabase,
   readiness: Readiness,
-): Promise<http.Server> {
+): Promise<{ server: http.Server; close(): Promise<void> }> {
   const deps = { config, log, db: database, readiness };
   // Sync and jobs processes have no pages, but still answer the platform's probes.
-  const app =
-    config.ROLE === "all" || config.ROLE === "web" ? await createWebApp(deps) : probesOnly(deps);
+  const { app, close } =
+    config.ROLE === "all" || config.ROLE === "web"
+      ? await createWebApp(deps)
+      : { app: probesOnly(deps), close: async () => {} };
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
   });
-  return server;
+  return { server, close };
 }
 
 function probesOnly({ db, readiness }: { db: OpenDatabase; readiness: Readiness }) {

@@ -9,7 +9,11 @@ import { errorBody, toAppError } from "../core/errors";
 import type { Readiness } from "../core/health";
 import type { Logger } from "../core/logger";
 import type { OpenDatabase } from "../core/database";
+import { createClassEventHub } from "../core/classEvents";
+import { mediaFromConfig } from "../core/livekit";
 import { createMailer } from "../core/mailer";
+import { egressOutputFrom } from "../core/recording";
+import { createStorage } from "../core/storage";
 import { createAuth } from "./auth.server";
 import { CLIENT_IP_HEADER } from "./authApi.server";
 import type { LecternContext } from "./context";
@@ -26,8 +30,14 @@ export interface WebDeps {
 const BUILD_PATH = path.resolve("build/index.js");
 const VERSION_PATH = path.resolve("build/version.txt");
 
+export interface WebApp {
+  app: express.Express;
+  /** Stop what the app holds open besides the database (the event listener). */
+  close(): Promise<void>;
+}
+
 /** The web role: static assets and the Remix app behind request ids and logging. */
-export async function createWebApp(deps: WebDeps): Promise<express.Express> {
+export async function createWebApp(deps: WebDeps): Promise<WebApp> {
   const { config, log } = deps;
   const app = express();
   app.disable("x-powered-by");
@@ -47,6 +57,13 @@ export async function createWebApp(deps: WebDeps): Promise<express.Express> {
     from: config.MAIL_FROM,
   });
   const auth = createAuth({ config, directory: deps.db.directory, mailer });
+  const media = mediaFromConfig(config);
+  const storage = createStorage(config);
+  const classEvents = await createClassEventHub({
+    pool: deps.db.pool,
+    listenUrl: deps.db.url,
+    log,
+  });
 
   // Fingerprinted assets can be cached forever; the rest of public/ for an hour.
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
@@ -68,12 +85,16 @@ export async function createWebApp(deps: WebDeps): Promise<express.Express> {
         ...deps,
         auth,
         mailer,
+        media,
+        storage,
+        egressOutput: egressOutputFrom(config),
+        classEvents,
         requestId: String(res.locals.requestId),
       }),
     }),
   );
   app.use(lastResort(log));
-  return app;
+  return { app, close: () => classEvents.close() };
 }
 
 /** Tell the Remix dev server this process is serving the current build. */

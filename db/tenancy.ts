@@ -55,3 +55,9 @@ export async function findTenantById(directory: Database, id: string): Promise<T
   const [row] = await directory.select().from(tenants).where(eq(tenants.id, id));
   return row ?? null;
 }
+
+/** Every school's id (for background passes that visit each school in turn). */
+export async function listTenantIds(directory: Database): Promise<string[]> {
+  const rows = await directory.select({ id: tenants.id }).from(tenants).orderBy(asc(tenants.id));
+  return rows.map((r) => r.id);
+}

@@ -51,7 +51,20 @@ export default function Agenda() {
                 <br />
                 <LocalTime iso={c.startsAt} /> – <LocalTime iso={c.endsAt} withDate={false} />
               </div>
-              <span className={`pill ${c.status === "cancelled" ? "bad" : "ok"}`}>{c.status}</span>
+              <span className="toolbar" style={{ margin: 0 }}>
+                <span className={`pill ${c.status === "cancelled" ? "bad" : "ok"}`}>
+                  {c.status}
+                </span>
+                {c.status === "scheduled" || c.status === "live" ? (
+                  <Link
+                    className={`button${c.status === "live" ? "" : " secondary"}`}
+                    to={`/class/${c.id}`}
+                    aria-label={`${c.status === "live" ? "Join" : "Open"} ${c.title}`}
+                  >
+                    {c.status === "live" ? "Join" : "Open"}
+                  </Link>
+                ) : null}
+              </span>
             </li>
           ))}
         </ul>

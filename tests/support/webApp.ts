@@ -31,14 +31,14 @@ export async function startWebApp(env: Record<string, string> = {}): Promise<Tes
   });
   const log = createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config, log);
-  const app = await createWebApp({
+  const web = await createWebApp({
     config,
     db: database,
     log,
     readiness: { ready: true, reason: "serving" },
   });
   const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(port, "127.0.0.1", () => resolve(listening));
+    const listening = web.app.listen(port, "127.0.0.1", () => resolve(listening));
   });
   return {
     url,
@@ -46,6 +46,7 @@ export async function startWebApp(env: Record<string, string> = {}): Promise<Tes
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await web.close();
       await database.close();
     },
   };
@@ -73,6 +74,32 @@ export class Browser {
         ...headers,
       },
       body: new URLSearchParams(form).toString(),
+    });
+  }
+
+  /** A JSON API call as the page makes it (POST unless told otherwise). */
+  async api(
+    path: string,
+    options: {
+      method?: string;
+      json?: unknown;
+      body?: Uint8Array;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<Response> {
+    return this.request(path, {
+      method: options.method ?? "POST",
+      headers: {
+        origin: this.base,
+        accept: "application/json",
+        ...(options.json !== undefined ? { "content-type": "application/json" } : {}),
+        ...(options.body ? { "content-type": "application/octet-stream" } : {}),
+        ...options.headers,
+      },
+      body:
+        options.json !== undefined
+          ? JSON.stringify(options.json)
+          : (options.body as BodyInit | undefined),
     });
   }
 

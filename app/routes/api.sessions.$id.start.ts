@@ -1,0 +1,16 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { startClass } from "../../core/lifecycle";
+import { classRequest, idempotencyKey, liveClassDeps } from "~/services/liveClass.server";
+import { apiRoute } from "~/utils/api";
+
+/** POST: start the class (host or co-teacher). Idempotent: a live class stays as it is. */
+export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
+  const { actor, session } = await classRequest(request, context, params.id!);
+  const state = await startClass(
+    liveClassDeps(context),
+    actor,
+    session.id,
+    idempotencyKey(request),
+  );
+  return Response.json({ class: state });
+});

@@ -1,0 +1,56 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { inClass, placeOf, schoolOfClass } from "../../core/classPlace";
+import { AppError } from "../../core/errors";
+import { can, type Actor } from "../../core/permissions";
+import { activeRecordings, listParticipants } from "../../db/liveClass";
+import { withTenant } from "../../db/tenantContext";
+import { schoolsOf, type SignedInUser } from "~/session.server";
+
+/** What the classroom page needs to render before it joins (no side effects: joining is a POST). */
+export async function classPage(context: AppLoadContext, user: SignedInUser, sessionId: string) {
+  const schools = await schoolsOf(context, user.id);
+  const { school, session } = await schoolOfClass(context.db.db, schools, sessionId);
+  const actor: Actor = { userId: user.id, tenantId: school.id, tenantRole: school.role };
+  return withTenant(context.db.db, school.id, async (tx) => {
+    const place = await placeOf(tx, actor, session);
+    if (!place) {
+      throw new AppError(
+        "forbidden",
+        "You're not on the list for this class. Ask its teacher to enrol you.",
+      );
+    }
+    const me = inClass(actor, session.id, place);
+    const resource = { tenantId: school.id, kind: "session" as const, sessionId: session.id };
+    const everyone = await listParticipants(tx, session.id);
+    const [recording] = await activeRecordings(tx, session.id);
+    const seeObservers = can(me, "session:end", resource) || can(me, "session:start", resource);
+    return {
+      class: {
+        id: session.id,
+        title: session.title,
+        status: session.status,
+        startsAt: session.startsAt.toISOString(),
+        endsAt: session.endsAt.toISOString(),
+        lastSequence: session.lastEventSeq,
+      },
+      school: { name: school.name, slug: school.slug },
+      backTo: `/s/${school.slug}/agenda`,
+      you: { userId: user.id, name: user.name, role: place.role },
+      can: {
+        start: can(me, "session:start", resource),
+        end: can(me, "session:end", resource),
+        record: can(me, "recording:start", resource),
+        publish: can(me, "media:publish", resource),
+        present: can(me, "slides:navigate", resource),
+        seeObservers,
+      },
+      people: everyone
+        .filter((p) => p.joinedAt && !p.leftAt)
+        .map((p) => ({ userId: p.userId, name: p.name, role: p.role })),
+      mediaConfigured: context.media !== null,
+      recording: recording
+        ? { id: recording.id, source: recording.source, status: recording.status }
+        : null,
+    };
+  });
+}

@@ -1,0 +1,74 @@
+import { findSession, type SessionRow } from "../db/classroom";
+import type { Database } from "../db/client";
+import { findParticipant, isEnrolled, type ParticipantRow } from "../db/liveClass";
+import { withTenant, type TenantTx } from "../db/tenantContext";
+import { AppError } from "./errors";
+import type { Actor, Grant, SessionRole } from "./permissions";
+
+/** Someone's place in one class: the role and grants their powers there come from. */
+export interface Place {
+  role: SessionRole;
+  grants: Grant[];
+  participant: ParticipantRow | null;
+}
+
+/**
+ * Where the actor stands in a class: their participant row (hosts, co-teachers,
+ * anyone who joined before); else a student enrolled directly or by course;
+ * else school owners and admins, who may look in as hidden observers.
+ * Everyone else has no place (null).
+ */
+export async function placeOf(
+  tx: TenantTx,
+  actor: Actor,
+  session: Pick<SessionRow, "id" | "courseId">,
+): Promise<Place | null> {
+  const participant = await findParticipant(tx, session.id, actor.userId);
+  if (participant) return { role: participant.role, grants: participant.grants, participant };
+  if (actor.tenantRole === "student" && (await isEnrolled(tx, session, actor.userId))) {
+    return { role: "student", grants: [], participant: null };
+  }
+  if (actor.tenantRole === "owner" || actor.tenantRole === "admin") {
+    return { role: "observer", grants: [], participant: null };
+  }
+  return null;
+}
+
+/** The actor as they act inside this class (see core/permissions.ts). */
+export function inClass(actor: Actor, sessionId: string, place: Place | null): Actor {
+  if (!place) return { ...actor, session: undefined };
+  return { ...actor, session: { sessionId, role: place.role, grants: place.grants } };
+}
+
+export const classNotFound = () => new AppError("not_found", "We couldn't find that class.");
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Find a school's row by id among the schools a person is a member of: class
+ * and recording links carry no school, and the database shows a school's rows
+ * only inside that school's context. Not a member of its school: null.
+ */
+export async function findInSchools<S extends { id: string }, T>(
+  db: Database,
+  schools: readonly S[],
+  id: string,
+  find: (tx: TenantTx, id: string) => Promise<T | null>,
+): Promise<{ school: S; row: T } | null> {
+  if (!UUID.test(id)) return null;
+  for (const school of schools) {
+    const row = await withTenant(db, school.id, (tx) => find(tx, id));
+    if (row) return { school, row };
+  }
+  return null;
+}
+
+export async function schoolOfClass<S extends { id: string }>(
+  db: Database,
+  schools: readonly S[],
+  sessionId: string,
+): Promise<{ school: S; session: SessionRow }> {
+  const found = await findInSchools(db, schools, sessionId, findSession);
+  if (!found) throw classNotFound();
+  return { school: found.school, session: found.row };
+}

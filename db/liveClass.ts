@@ -1,0 +1,178 @@
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { artifacts, enrollments, recordings, sessionParticipants, sessions, users } from "./schema";
+import type { SessionRow } from "./classroom";
+import type { TenantTx } from "./tenantContext";
+
+/* A class while it runs: its row under lock, who is in it, its recordings. */
+
+export type ParticipantRow = typeof sessionParticipants.$inferSelect;
+export type RecordingRow = typeof recordings.$inferSelect;
+
+/** The class row, locked until the transaction ends: lifecycle steps of one class run one at a time. */
+export async function lockSession(tx: TenantTx, id: string): Promise<SessionRow | null> {
+  const [row] = await tx.select().from(sessions).where(eq(sessions.id, id)).for("update");
+  return row ?? null;
+}
+
+export async function findParticipant(
+  tx: TenantTx,
+  sessionId: string,
+  userId: string,
+): Promise<ParticipantRow | null> {
+  const [row] = await tx
+    .select()
+    .from(sessionParticipants)
+    .where(
+      and(eq(sessionParticipants.sessionId, sessionId), eq(sessionParticipants.userId, userId)),
+    );
+  return row ?? null;
+}
+
+/** Enrolled in the class directly or through its course's roster. */
+export async function isEnrolled(
+  tx: TenantTx,
+  session: Pick<SessionRow, "id" | "courseId">,
+  userId: string,
+): Promise<boolean> {
+  const targets = [eq(enrollments.sessionId, session.id)];
+  if (session.courseId) targets.push(eq(enrollments.courseId, session.courseId));
+  const [row] = await tx
+    .select({ one: sql`1` })
+    .from(enrollments)
+    .where(and(eq(enrollments.userId, userId), or(...targets)))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** Record that someone is in the class now (their place is created on first join). */
+export async function markJoined(
+  tx: TenantTx,
+  values: Pick<ParticipantRow, "tenantId" | "sessionId" | "userId" | "role">,
+  at: Date,
+): Promise<ParticipantRow> {
+  const [row] = await tx
+    .insert(sessionParticipants)
+    .values({ ...values, joinedAt: at, leftAt: null })
+    .onConflictDoUpdate({
+      target: [sessionParticipants.sessionId, sessionParticipants.userId],
+      set: { joinedAt: at, leftAt: null, updatedAt: at },
+    })
+    .returning();
+  return row!;
+}
+
+export async function markLeft(tx: TenantTx, sessionId: string, userIds: string[], at: Date) {
+  if (userIds.length === 0) return;
+  await tx
+    .update(sessionParticipants)
+    .set({ leftAt: at, updatedAt: at })
+    .where(
+      and(
+        eq(sessionParticipants.sessionId, sessionId),
+        inArray(sessionParticipants.userId, userIds),
+      ),
+    );
+}
+
+/** Is this person in the class right now (joined and not left since)? */
+export function isPresent(participant: ParticipantRow | null): boolean {
+  return !!participant?.joinedAt && !participant.leftAt;
+}
+
+/** Everyone with a place in the class, present first, with names for the participant list. */
+export function listParticipants(tx: TenantTx, sessionId: string) {
+  return tx
+    .select({
+      userId: sessionParticipants.userId,
+      name: users.name,
+      role: sessionParticipants.role,
+      grants: sessionParticipants.grants,
+      joinedAt: sessionParticipants.joinedAt,
+      leftAt: sessionParticipants.leftAt,
+    })
+    .from(sessionParticipants)
+    .innerJoin(users, eq(users.id, sessionParticipants.userId))
+    .where(eq(sessionParticipants.sessionId, sessionId))
+    .orderBy(asc(users.name));
+}
+
+/** Participants marked present in the class (for reconciling with the media server). */
+export async function presentUserIds(tx: TenantTx, sessionId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: sessionParticipants.userId })
+    .from(sessionParticipants)
+    .where(
+      and(
+        eq(sessionParticipants.sessionId, sessionId),
+        isNotNull(sessionParticipants.joinedAt),
+        isNull(sessionParticipants.leftAt),
+      ),
+    );
+  return rows.map((r) => r.userId);
+}
+
+export async function setSessionState(
+  tx: TenantTx,
+  id: string,
+  values: Partial<Pick<SessionRow, "status" | "livekitRoom" | "startedAt" | "endedAt">>,
+) {
+  const [row] = await tx
+    .update(sessions)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(sessions.id, id))
+    .returning();
+  return row!;
+}
+
+export function liveSessions(tx: TenantTx) {
+  return tx.select().from(sessions).where(eq(sessions.status, "live"));
+}
+
+export function activeRecordings(tx: TenantTx, sessionId: string) {
+  return tx
+    .select()
+    .from(recordings)
+    .where(and(eq(recordings.sessionId, sessionId), eq(recordings.status, "recording")));
+}
+
+export async function insertRecording(tx: TenantTx, values: typeof recordings.$inferInsert) {
+  const [row] = await tx.insert(recordings).values(values).returning();
+  return row!;
+}
+
+export async function findRecording(tx: TenantTx, id: string): Promise<RecordingRow | null> {
+  const [row] = await tx.select().from(recordings).where(eq(recordings.id, id));
+  return row ?? null;
+}
+
+export async function findRecordingByEgress(
+  tx: TenantTx,
+  egressId: string,
+): Promise<RecordingRow | null> {
+  const [row] = await tx.select().from(recordings).where(eq(recordings.egressId, egressId));
+  return row ?? null;
+}
+
+export async function updateRecording(
+  tx: TenantTx,
+  id: string,
+  values: Partial<typeof recordings.$inferInsert>,
+): Promise<RecordingRow> {
+  const [row] = await tx
+    .update(recordings)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(recordings.id, id))
+    .returning();
+  return row!;
+}
+
+/**
+ * Ask for the artifact pipeline to run for an ended class: its first stage's
+ * row, pending. The pipeline's workers pick pending rows up; asking twice is fine.
+ */
+export async function requestArtifacts(tx: TenantTx, tenantId: string, sessionId: string) {
+  await tx
+    .insert(artifacts)
+    .values({ tenantId, sessionId, kind: "audio", status: "pending" })
+    .onConflictDoNothing();
+}
