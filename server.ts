@@ -5,7 +5,9 @@ import { announceDevReady, createWebApp } from "./app/web.server";
 import { ConfigError, loadConfig, type Config } from "./core/config";
 import { openDatabase, StartupError, type OpenDatabase } from "./core/database";
 import { checkHealth, checkReadiness, type Readiness } from "./core/health";
+import { mediaFromConfig } from "./core/livekit";
 import { createLogger, type Logger } from "./core/logger";
+import { startReconcileLoop } from "./jobs/reconcileLoop";
 
 /**
  * The one Lectern entry. ROLE=all (default) runs web + sync + jobs in this
@@ -20,6 +22,16 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, log);
 
   const { server, close } = await listen(config, log, database, readiness);
+  // Background work of the jobs role (pg-boss queues arrive with the artifact pipeline).
+  const reconcile =
+    config.ROLE === "all" || config.ROLE === "jobs"
+      ? startReconcileLoop({
+          database,
+          media: mediaFromConfig(config),
+          log,
+          intervalSeconds: config.RECONCILE_INTERVAL_SECONDS,
+        })
+      : null;
   readiness.ready = true;
   readiness.reason = "serving";
   log.info({ role: config.ROLE, url: config.APP_URL }, `Lectern is ready at ${config.APP_URL}`);
@@ -35,6 +47,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
+    await reconcile?.stop();
     await close();
     await database.close();
     clearTimeout(force);
