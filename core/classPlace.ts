@@ -1,6 +1,11 @@
 import { findSession, type SessionRow } from "../db/classroom";
 import type { Database } from "../db/client";
-import { findParticipant, isEnrolled, type ParticipantRow } from "../db/liveClass";
+import {
+  findParticipant,
+  isEnrolled,
+  sessionWithPerson,
+  type ParticipantRow,
+} from "../db/liveClass";
 import { withTenant, type TenantTx } from "../db/tenantContext";
 import { AppError } from "./errors";
 import type { Actor, Grant, SessionRole } from "./permissions";
@@ -24,8 +29,30 @@ export async function placeOf(
   session: Pick<SessionRow, "id" | "courseId">,
 ): Promise<Place | null> {
   const participant = await findParticipant(tx, session.id, actor.userId);
+  const enrolled =
+    !participant && actor.tenantRole === "student" && (await isEnrolled(tx, session, actor.userId));
+  return placeFrom(actor, participant, enrolled);
+}
+
+/** The class and the actor's place in it, in one query (optionally locking the class). */
+export async function classWithPlace(
+  tx: TenantTx,
+  actor: Actor,
+  sessionId: string,
+  options: { lock?: boolean } = {},
+): Promise<{ session: SessionRow; place: Place | null }> {
+  const found = await sessionWithPerson(tx, sessionId, actor.userId, options);
+  if (!found) throw classNotFound();
+  return { session: found.session, place: placeFrom(actor, found.participant, found.enrolled) };
+}
+
+function placeFrom(
+  actor: Actor,
+  participant: ParticipantRow | null,
+  enrolled: boolean,
+): Place | null {
   if (participant) return { role: participant.role, grants: participant.grants, participant };
-  if (actor.tenantRole === "student" && (await isEnrolled(tx, session, actor.userId))) {
+  if (actor.tenantRole === "student" && enrolled) {
     return { role: "student", grants: [], participant: null };
   }
   if (actor.tenantRole === "owner" || actor.tenantRole === "admin") {

@@ -5,8 +5,7 @@ import { announceEvents, appendEventsIn, type StoredEvent } from "../db/eventLog
 import {
   activeRecordings,
   isPresent,
-  lockSession,
-  markJoined,
+  joinLiveClass,
   markLeft,
   presentUserIds,
   requestArtifacts,
@@ -14,10 +13,10 @@ import {
   updateRecording,
 } from "../db/liveClass";
 import { withTenant, type TenantTx } from "../db/tenantContext";
-import { classNotFound, inClass, placeOf, type Place } from "./classPlace";
+import { classNotFound, classWithPlace, inClass, type Place } from "./classPlace";
 import { AppError } from "./errors";
 import type { EventPayload } from "./events";
-import { claimWrite, rememberWrite } from "./idempotentWrite";
+import { claimWrite, requestHash } from "./idempotentWrite";
 import type { Logger } from "./logger";
 import type { MediaService } from "./media";
 import { assertCan, type Actor, type Grant, type SessionRole } from "./permissions";
@@ -99,7 +98,7 @@ export async function startClass(
   let createdRoom = null as string | null;
   try {
     const { session, events } = await withTenant(deps.db, actor.tenantId, async (tx) => {
-      await claimWrite(tx, actor, idempotencyKey, { start: sessionId });
+      await claimWrite(tx, actor, idempotencyKey, { start: sessionId }, { sessionId });
       const { session } = await lockedClass(tx, actor, sessionId, "session:start");
       if (session.status === "live") return { session, events: [] };
       if (session.status !== "scheduled") throw notAnymore(session);
@@ -118,7 +117,6 @@ export async function startClass(
       const events = await append(tx, actor, sessionId, [
         { type: "session.started", payload: { livekitRoom: room } },
       ]);
-      await rememberWrite(tx, actor.tenantId, idempotencyKey, { sessionId });
       return { session: { ...started, lastEventSeq: events.at(-1)!.sequence }, events };
     });
     announceEvents(deps.pool, events);
@@ -148,27 +146,42 @@ export async function joinClass(
   sessionId: string,
   idempotencyKey?: string,
 ): Promise<JoinResult> {
-  const { session, place, events } = await withTenant(deps.db, actor.tenantId, async (tx) => {
-    await claimWrite(tx, actor, idempotencyKey, { join: sessionId });
-    const { session, place } = await lockedClass(tx, actor, sessionId, "session:join");
-    if (session.status !== "live" || isPresent(place.participant)) {
-      return { session, place, events: [] as StoredEvent[] };
-    }
-    await markJoined(
-      tx,
-      { tenantId: actor.tenantId, sessionId, userId: actor.userId, role: place.role },
-      new Date(),
+  const read = () =>
+    withTenant(deps.db, actor.tenantId, (tx) =>
+      classAndPlace(tx, actor, sessionId, "session:join"),
     );
-    const events = await append(tx, actor, sessionId, [
-      {
-        type: "participant.joined",
-        payload: { userId: actor.userId, role: place.role, displayName: person.name },
-      },
-    ]);
-    await rememberWrite(tx, actor.tenantId, idempotencyKey, { sessionId });
-    return { session: { ...session, lastEventSeq: events.at(-1)!.sequence }, place, events };
-  });
-  announceEvents(deps.pool, events);
+  let { session, place } = await read();
+  if (session.status === "live" && !isPresent(place.participant)) {
+    // Everyone joins at the start of class: one statement marks the person
+    // present and appends the event, so the class's lock is never held across
+    // round trips to this process.
+    const event = validateEvent({
+      type: "participant.joined",
+      actorUserId: actor.userId,
+      payload: { userId: actor.userId, role: place.role, displayName: person.name },
+    });
+    const result = await joinLiveClass(deps.pool, {
+      tenantId: actor.tenantId,
+      sessionId,
+      userId: actor.userId,
+      role: place.role,
+      version: event.version ?? 1,
+      payload: event.payload,
+      idempotency: idempotencyKey
+        ? { key: idempotencyKey, hash: requestHash(actor, { join: sessionId }) }
+        : null,
+    });
+    if (result.outcome === "key_conflict") {
+      throw new AppError(
+        "conflict",
+        "This idempotency key was already used for a different request.",
+      );
+    }
+    if (result.outcome === "not_found") throw classNotFound();
+    if (result.outcome === "joined") session = { ...session, lastEventSeq: result.sequence };
+    // It ended (or was joined from another tab) meanwhile: answer with how it is now.
+    else ({ session, place } = await read());
+  }
   const state = classState(session);
   if (session.status === "scheduled") return { status: "waiting", class: state };
   if (session.status !== "live") return { status: session.status, class: state };
@@ -217,7 +230,7 @@ export async function endClass(
   idempotencyKey?: string,
 ): Promise<ClassState> {
   const { session, events } = await withTenant(deps.db, actor.tenantId, async (tx) => {
-    await claimWrite(tx, actor, idempotencyKey, { end: sessionId });
+    await claimWrite(tx, actor, idempotencyKey, { end: sessionId }, { sessionId });
     const { session } = await lockedClass(tx, actor, sessionId, "session:end");
     if (session.status === "ended") return { session, events: [] as StoredEvent[] };
     if (session.status !== "live") throw notAnymore(session);
@@ -232,7 +245,6 @@ export async function endClass(
       await mediaStep("close the audio/video room", () => deps.media!.deleteRoom(room));
     }
     const result = await finishClass(tx, actor.tenantId, session, "host_ended", actor.userId);
-    await rememberWrite(tx, actor.tenantId, idempotencyKey, { sessionId });
     return result;
   });
   announceEvents(deps.pool, events);
@@ -286,15 +298,23 @@ export async function finishClass(
 }
 
 /** The class, locked, and the actor's place in it, checked for `action`. */
-async function lockedClass(
+function lockedClass(
   tx: TenantTx,
   actor: Actor,
   sessionId: string,
   action: "session:start" | "session:join" | "session:end",
 ): Promise<{ session: SessionRow; place: Place }> {
-  const session = await lockSession(tx, sessionId);
-  if (!session) throw classNotFound();
-  const place = await placeOf(tx, actor, session);
+  return classAndPlace(tx, actor, sessionId, action, { lock: true });
+}
+
+async function classAndPlace(
+  tx: TenantTx,
+  actor: Actor,
+  sessionId: string,
+  action: "session:start" | "session:join" | "session:end",
+  options: { lock?: boolean } = {},
+): Promise<{ session: SessionRow; place: Place }> {
+  const { session, place } = await classWithPlace(tx, actor, sessionId, options);
   if (!place) {
     throw new AppError(
       "forbidden",

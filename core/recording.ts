@@ -4,7 +4,6 @@ import {
   activeRecordings,
   findRecording,
   insertRecording,
-  lockSession,
   updateRecording,
   type RecordingRow,
 } from "../db/liveClass";
@@ -16,7 +15,7 @@ import {
   uploadLimits,
   UploadError,
 } from "./chunkedUpload";
-import { classNotFound, inClass, placeOf } from "./classPlace";
+import { classWithPlace, inClass } from "./classPlace";
 import type { Config } from "./config";
 import { AppError } from "./errors";
 import { claimWrite, rememberWrite } from "./idempotentWrite";
@@ -290,9 +289,7 @@ async function hostedClass(
   sessionId: string,
   action: "recording:start" | "recording:stop",
 ) {
-  const session = await lockSession(tx, sessionId);
-  if (!session) throw classNotFound();
-  const place = await placeOf(tx, actor, session);
+  const { session, place } = await classWithPlace(tx, actor, sessionId, { lock: true });
   assertCan(inClass(actor, sessionId, place), action, {
     tenantId: actor.tenantId,
     kind: "session",

@@ -2,6 +2,7 @@ import os from "node:os";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { drainNotices } from "./eventNotifier";
+import { TimedClient } from "./queryTiming";
 import * as schema from "./schema";
 
 export type Database = NodePgDatabase<typeof schema>;
@@ -26,6 +27,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function createDb(url: string, options: PoolOptions = {}): DbHandle {
   const pool = new pg.Pool({
+    Client: TimedClient,
     connectionString: url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "lectern",

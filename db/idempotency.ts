@@ -15,10 +15,18 @@ export async function claimIdempotencyKey(
   tenantId: string,
   key: string,
   requestHash: string,
+  /** The answer, when it is known before the work is done (then no completion is needed). */
+  known?: { statusCode: number; response: unknown },
 ): Promise<Claim | { status: "conflict" }> {
   const inserted = await tx
     .insert(idempotencyKeys)
-    .values({ tenantId, key, requestHash, statusCode: 0, response: sql`'null'::jsonb` })
+    .values({
+      tenantId,
+      key,
+      requestHash,
+      statusCode: known?.statusCode ?? 0,
+      response: known ? known.response : sql`'null'::jsonb`,
+    })
     .onConflictDoNothing()
     .returning({ key: idempotencyKeys.key });
   if (inserted.length) return { status: "new" };

@@ -1,6 +1,9 @@
 import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { artifacts, enrollments, recordings, sessionParticipants, sessions, users } from "./schema";
 import type { SessionRow } from "./classroom";
+import type pg from "pg";
+import { NOTIFY_CHANNEL } from "./eventLog";
+import { notifyCommitted } from "./eventNotifier";
 import type { TenantTx } from "./tenantContext";
 
 /* A class while it runs: its row under lock, who is in it, its recordings. */
@@ -8,9 +11,43 @@ import type { TenantTx } from "./tenantContext";
 export type ParticipantRow = typeof sessionParticipants.$inferSelect;
 export type RecordingRow = typeof recordings.$inferSelect;
 
-/** The class row, locked until the transaction ends: lifecycle steps of one class run one at a time. */
+/**
+ * The class row, locked until the transaction ends: lifecycle steps of one
+ * class run one at a time. "No key update", the lock the event log's append
+ * takes too: it does not conflict with the key-share locks that inserting rows
+ * referring to the class take, so a join that inserted its participant row
+ * first cannot deadlock with another.
+ */
 export async function lockSession(tx: TenantTx, id: string): Promise<SessionRow | null> {
-  const [row] = await tx.select().from(sessions).where(eq(sessions.id, id)).for("update");
+  const [row] = await tx.select().from(sessions).where(eq(sessions.id, id)).for("no key update");
+  return row ?? null;
+}
+
+/**
+ * A class with one person's place in it, in one round trip: their participant
+ * row (or null) and whether they are enrolled, directly or by course. With
+ * `lock`, the class row is locked as `lockSession` does.
+ */
+export async function sessionWithPerson(
+  tx: TenantTx,
+  sessionId: string,
+  userId: string,
+  options: { lock?: boolean } = {},
+): Promise<{ session: SessionRow; participant: ParticipantRow | null; enrolled: boolean } | null> {
+  const query = tx
+    .select({
+      session: sessions,
+      participant: sessionParticipants,
+      enrolled: sql<boolean>`exists (select 1 from ${enrollments} e where e.user_id = ${userId}
+        and (e.session_id = ${sessions.id} or e.course_id = ${sessions.courseId}))`,
+    })
+    .from(sessions)
+    .leftJoin(
+      sessionParticipants,
+      and(eq(sessionParticipants.sessionId, sessions.id), eq(sessionParticipants.userId, userId)),
+    )
+    .where(eq(sessions.id, sessionId));
+  const [row] = options.lock ? await query.for("no key update", { of: sessions }) : await query;
   return row ?? null;
 }
 
@@ -175,4 +212,59 @@ export async function requestArtifacts(tx: TenantTx, tenantId: string, sessionId
     .insert(artifacts)
     .values({ tenantId, sessionId, kind: "audio", status: "pending" })
     .onConflictDoNothing();
+}
+
+export type JoinOutcome =
+  | { outcome: "joined"; sequence: number }
+  | { outcome: "present" }
+  | { outcome: "not_live"; status: SessionRow["status"] }
+  | { outcome: "not_found" | "key_conflict" };
+
+const JOIN_SQL = `select outcome, status, sequence from lectern_join_class($1, $2, $3, $4, $5, $6, $7, $8)`;
+
+/**
+ * Mark someone present in a live class and append their `participant.joined`
+ * (already checked against the catalog), in one autocommit statement
+ * (migration 0006): the class's lock is held only inside it. Claims the
+ * request's idempotency key in the same transaction.
+ */
+export async function joinLiveClass(
+  pool: pg.Pool,
+  input: {
+    tenantId: string;
+    sessionId: string;
+    userId: string;
+    role: ParticipantRow["role"];
+    version: number;
+    payload: unknown;
+    idempotency: { key: string; hash: string } | null;
+  },
+): Promise<JoinOutcome> {
+  const { rows } = await pool.query<{
+    outcome: string;
+    status: string | null;
+    sequence: number | null;
+  }>({
+    name: "lectern_join_class",
+    text: JOIN_SQL,
+    values: [
+      input.tenantId,
+      input.sessionId,
+      input.userId,
+      input.role,
+      input.version,
+      JSON.stringify(input.payload),
+      input.idempotency?.key ?? null,
+      input.idempotency?.hash ?? null,
+    ],
+  });
+  const row = rows[0]!;
+  if (row.outcome === "joined") {
+    notifyCommitted(pool, NOTIFY_CHANNEL, `${input.sessionId}:${row.sequence}-${row.sequence}`);
+    return { outcome: "joined", sequence: row.sequence! };
+  }
+  if (row.outcome === "not_live") {
+    return { outcome: "not_live", status: row.status as SessionRow["status"] };
+  }
+  return { outcome: row.outcome as "present" | "not_found" | "key_conflict" };
 }

@@ -145,6 +145,40 @@ describe("the class lifecycle through HTTP, against the LiveKit stand-in", () =>
     expect(events.map((e) => e.sequence)).toEqual([3, 4, 5, 6, 7]);
   });
 
+  it("joins from several tabs at once count once; a reused key for another class is a conflict", async () => {
+    const a = await scheduleDemoClass(app.database, owner.pool);
+    const b = await scheduleDemoClass(app.database, owner.pool);
+    const [teacher, student] = await Promise.all([as("teacher"), as("student1")]);
+    await teacher.api(`/api/sessions/${a.sessionId}/start`);
+    await teacher.api(`/api/sessions/${b.sessionId}/start`);
+    const joins = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        student.api(`/api/sessions/${a.sessionId}/join`, { headers: key() }),
+      ),
+    );
+    expect(joins.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const types = await eventTypes(owner.pool, a.sessionId);
+    expect(types.filter((t) => t === "participant.joined")).toHaveLength(1);
+
+    // A key that did a join cannot be used for another class's join.
+    const c = await scheduleDemoClass(app.database, owner.pool);
+    await teacher.api(`/api/sessions/${c.sessionId}/start`);
+    const reused = key();
+    expect(
+      (await student.api(`/api/sessions/${b.sessionId}/join`, { headers: reused })).status,
+    ).toBe(200);
+    const conflict = await student.api(`/api/sessions/${c.sessionId}/join`, { headers: reused });
+    expect(conflict.status).toBe(409);
+    expect(await eventTypes(owner.pool, c.sessionId)).toEqual([
+      "session.scheduled",
+      "session.started",
+    ]);
+    const badKey = await student.api(`/api/sessions/${b.sessionId}/join`, {
+      headers: { "idempotency-key": "no spaces allowed" },
+    });
+    expect(badKey.status).toBe(400);
+  });
+
   it("streams events to a waiting student as they are committed (server-sent events)", async () => {
     const { sessionId } = await scheduleDemoClass(app.database, owner.pool);
     const [teacher, student] = await Promise.all([as("teacher"), as("student1")]);

@@ -5,7 +5,7 @@ import { apiRoute } from "~/utils/api";
 
 /** POST: end the class for everyone (host only). */
 export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
-  const { actor, session } = await classRequest(request, context, params.id!);
-  const state = await endClass(liveClassDeps(context), actor, session.id, idempotencyKey(request));
+  const { actor, sessionId } = await classRequest(request, context, params.id!);
+  const state = await endClass(liveClassDeps(context), actor, sessionId, idempotencyKey(request));
   return Response.json({ class: state });
 });

@@ -8,12 +8,12 @@ import { apiRoute } from "~/utils/api";
  * person's place and (with LiveKit) a media token minted after `participant.joined`.
  */
 export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
-  const { actor, user, session } = await classRequest(request, context, params.id!);
+  const { actor, user, sessionId } = await classRequest(request, context, params.id!);
   const result = await joinClass(
     liveClassDeps(context),
     actor,
     { name: user.name },
-    session.id,
+    sessionId,
     idempotencyKey(request),
   );
   return Response.json(result, { headers: { "cache-control": "no-store" } });

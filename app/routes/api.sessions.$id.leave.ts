@@ -5,7 +5,7 @@ import { apiRoute } from "~/utils/api";
 
 /** POST: leave the class (also sent by the page as it closes, with sendBeacon). */
 export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
-  const { actor, session } = await classRequest(request, context, params.id!);
-  const state = await leaveClass(liveClassDeps(context), actor, session.id);
+  const { actor, sessionId } = await classRequest(request, context, params.id!);
+  const state = await leaveClass(liveClassDeps(context), actor, sessionId);
   return Response.json({ class: state });
 });

@@ -9,11 +9,11 @@ import { apiRoute } from "~/utils/api";
  * upload (then `maxChunkBytes` says how big each chunk may be).
  */
 export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
-  const { actor, session } = await classRequest(request, context, params.id!);
+  const { actor, sessionId } = await classRequest(request, context, params.id!);
   const recording = await startRecording(
     liveClassDeps(context),
     actor,
-    session.id,
+    sessionId,
     idempotencyKey(request),
   );
   return Response.json({ recording });

@@ -5,12 +5,7 @@ import { apiRoute } from "~/utils/api";
 
 /** POST: start the class (host or co-teacher). Idempotent: a live class stays as it is. */
 export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
-  const { actor, session } = await classRequest(request, context, params.id!);
-  const state = await startClass(
-    liveClassDeps(context),
-    actor,
-    session.id,
-    idempotencyKey(request),
-  );
+  const { actor, sessionId } = await classRequest(request, context, params.id!);
+  const state = await startClass(liveClassDeps(context), actor, sessionId, idempotencyKey(request));
   return Response.json({ class: state });
 });

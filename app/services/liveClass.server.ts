@@ -26,14 +26,24 @@ export async function apiUser(request: Request, context: AppLoadContext): Promis
   return user;
 }
 
-/** The person and the class, resolved in the class's school (which they must belong to). */
+/**
+ * The person and the school of the class they ask about (which they must
+ * belong to). Most people belong to one school: then the class is looked up
+ * by the service itself, inside that school, and is not found if it is not
+ * there; only people in several schools cost a lookup here.
+ */
 export async function classRequest(request: Request, context: AppLoadContext, sessionId: string) {
   const user = await apiUser(request, context);
   const schools = await schoolsOf(context, user.id);
-  const { school, session } = await schoolOfClass(context.db.db, schools, sessionId);
+  const school =
+    schools.length === 1 && UUID.test(sessionId)
+      ? schools[0]!
+      : (await schoolOfClass(context.db.db, schools, sessionId)).school;
   const actor: Actor = { userId: user.id, tenantId: school.id, tenantRole: school.role };
-  return { user, school, session, actor };
+  return { user, school, sessionId, actor };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function recordingRequest(
   request: Request,
