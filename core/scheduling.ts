@@ -15,6 +15,7 @@ import {
   listCourses,
   listLessons,
   updateCourse,
+  updateLesson,
   updateSession,
   type SessionRow,
 } from "../db/classroom";
@@ -48,10 +49,14 @@ export interface SchedulingDeps {
 
 const notFound = (what: string) => new AppError("not_found", `We couldn't find that ${what}.`);
 
-/** Every member of a school may see its courses. */
-export async function coursesOf(deps: SchedulingDeps, actor: Actor) {
+/** Every member of a school may see its courses (archived ones on request). */
+export async function coursesOf(
+  deps: SchedulingDeps,
+  actor: Actor,
+  options: { includeArchived?: boolean } = {},
+) {
   if (!actor.tenantRole) throw notFound("school");
-  return withTenant(deps.db, actor.tenantId, (tx) => listCourses(tx));
+  return withTenant(deps.db, actor.tenantId, (tx) => listCourses(tx, options.includeArchived));
 }
 
 export async function createCourse(
@@ -93,10 +98,60 @@ export async function editCourse(
   });
 }
 
-export async function archiveCourse(deps: SchedulingDeps, actor: Actor, courseId: string) {
+/** Archive a course (hidden from the list, no new classes) or restore it. */
+export async function archiveCourse(
+  deps: SchedulingDeps,
+  actor: Actor,
+  courseId: string,
+  archived = true,
+) {
   return withTenant(deps.db, actor.tenantId, async (tx) => {
     await ownCourse(tx, actor, courseId, "course:archive");
-    return updateCourse(tx, courseId, { archivedAt: new Date() });
+    return updateCourse(tx, courseId, { archivedAt: archived ? new Date() : null });
+  });
+}
+
+export async function editLesson(
+  deps: SchedulingDeps,
+  actor: Actor,
+  lessonId: string,
+  input: z.input<typeof lessonSchema>,
+) {
+  const values = lessonSchema.parse(input);
+  return withTenant(deps.db, actor.tenantId, async (tx) => {
+    await ownLesson(tx, actor, lessonId);
+    return updateLesson(tx, lessonId, values);
+  });
+}
+
+/** Archive a lesson: it leaves the course's list; classes already scheduled for it stay. */
+export async function archiveLesson(deps: SchedulingDeps, actor: Actor, lessonId: string) {
+  return withTenant(deps.db, actor.tenantId, async (tx) => {
+    await ownLesson(tx, actor, lessonId);
+    return updateLesson(tx, lessonId, { archivedAt: new Date() });
+  });
+}
+
+/** Move a lesson one place up or down in its course (swapping with its neighbour). */
+export async function moveLesson(
+  deps: SchedulingDeps,
+  actor: Actor,
+  lessonId: string,
+  direction: "up" | "down",
+) {
+  return withTenant(deps.db, actor.tenantId, async (tx) => {
+    const lesson = await ownLesson(tx, actor, lessonId);
+    const lessons = await listLessons(tx, lesson.courseId);
+    const index = lessons.findIndex((l) => l.id === lessonId);
+    const other = lessons[direction === "up" ? index - 1 : index + 1];
+    if (!other) return lesson;
+    // Positions may tie (or be sparse): renumber the list in its new order.
+    const order = lessons.map((l) => l.id);
+    [order[index], order[lessons.indexOf(other)]] = [other.id, lessonId];
+    for (const [position, id] of order.entries()) {
+      await updateLesson(tx, id, { position: position + 1 });
+    }
+    return lesson;
   });
 }
 
@@ -128,10 +183,16 @@ export async function scheduleSession(
     if (values.lessonId) {
       const lesson = await findLesson(tx, values.lessonId);
       if (!lesson) throw notFound("lesson");
+      if (lesson.archivedAt) {
+        throw new AppError("conflict", "This lesson is archived: choose another lesson.");
+      }
       courseId = lesson.courseId;
     }
     const course = courseId ? await findCourse(tx, courseId) : null;
     if (courseId && !course) throw notFound("course");
+    if (course?.archivedAt) {
+      throw new AppError("conflict", "This course is archived: restore it to schedule classes.");
+    }
     assertCan(actor, "session:schedule", {
       tenantId: actor.tenantId,
       kind: "session",
@@ -296,6 +357,13 @@ async function ownCourse(
     ownerId: course.createdBy,
   });
   return course;
+}
+
+async function ownLesson(tx: TenantTx, actor: Actor, lessonId: string) {
+  const lesson = await findLesson(tx, lessonId);
+  if (!lesson) throw notFound("lesson");
+  await ownCourse(tx, actor, lesson.courseId, "course:update");
+  return lesson;
 }
 
 async function ownSession(

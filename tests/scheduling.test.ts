@@ -183,3 +183,87 @@ describe("moving a class", () => {
     expect(events.rows.map((r) => r.type)).toEqual(["session.scheduled", "session.updated"]);
   });
 });
+
+describe("editing and archiving courses and lessons", () => {
+  async function newCourse(teacher: Browser) {
+    const title = `Course ${randomUUID().slice(0, 6)}`;
+    const created = await teacher.post("/s/demo/courses", { title, description: "First" });
+    return { title, path: created.headers.get("location")! };
+  }
+  const courseRow = async (path: string) =>
+    (
+      await owner.pool.query("select title, description, archived_at from courses where id = $1", [
+        path.split("/").at(-1),
+      ])
+    ).rows[0];
+
+  it("lets the teacher edit and archive their course, and refuses everyone else", async () => {
+    const [teacher, otherTeacher, student] = await Promise.all([
+      as("teacher"),
+      as("coteacher"),
+      as("student1"),
+    ]);
+    const { path } = await newCourse(teacher);
+    const edit = { intent: "edit-course", title: "Renamed course", description: "Better words" };
+    expect((await otherTeacher.post(path, edit)).status).toBe(403);
+    expect((await student.post(path, edit)).status).toBe(403);
+    expect((await otherTeacher.post(path, { intent: "archive-course" })).status).toBe(403);
+    expect(await courseRow(path)).toMatchObject({ description: "First", archived_at: null });
+
+    expect((await teacher.post(path, edit)).status).toBe(200);
+    expect(await courseRow(path)).toMatchObject({ title: "Renamed course" });
+    const invalid = await teacher.post(path, { intent: "edit-course", title: " " });
+    expect(invalid.status).toBe(400);
+
+    expect((await teacher.post(path, { intent: "archive-course" })).status).toBe(200);
+    expect((await courseRow(path)).archived_at).not.toBeNull();
+    const list = await (await teacher.get("/s/demo/courses")).text();
+    expect(list).not.toContain("Renamed course");
+    const archived = await (await teacher.get("/s/demo/courses?archived=1")).text();
+    expect(archived).toContain("Renamed course");
+
+    // No new classes in an archived course.
+    const schedule = await teacher.post(path, {
+      intent: "schedule",
+      title: "Too late",
+      startsAt: tomorrow(),
+      durationMinutes: "30",
+      timeZone: "UTC",
+    });
+    expect(schedule.status).toBe(409);
+    expect((await teacher.post(path, { intent: "restore-course" })).status).toBe(200);
+    expect((await courseRow(path)).archived_at).toBeNull();
+  });
+
+  it("edits, reorders and archives lessons", async () => {
+    const teacher = await as("teacher");
+    const { path } = await newCourse(teacher);
+    for (const title of ["Alpha", "Beta", "Gamma"]) {
+      await teacher.post(path, { intent: "lesson", title });
+    }
+    const lessons = async () =>
+      (
+        await owner.pool.query<{ id: string; title: string }>(
+          `select id, title from lessons where course_id = $1 and archived_at is null
+            order by position, created_at`,
+          [path.split("/").at(-1)],
+        )
+      ).rows;
+    const [alpha, , gamma] = await lessons();
+    expect(
+      (await teacher.post(path, { intent: "move-lesson", lessonId: gamma!.id, direction: "up" }))
+        .status,
+    ).toBe(200);
+    expect((await lessons()).map((l) => l.title)).toEqual(["Alpha", "Gamma", "Beta"]);
+    await teacher.post(path, { intent: "edit-lesson", lessonId: alpha!.id, title: "Alpha 2" });
+    await teacher.post(path, { intent: "archive-lesson", lessonId: gamma!.id });
+    expect((await lessons()).map((l) => l.title)).toEqual(["Alpha 2", "Beta"]);
+    const page = await (await teacher.get(path)).text();
+    expect(page).toContain("Alpha 2");
+    expect(page).not.toContain("Gamma");
+    const student = await as("student1");
+    expect(
+      (await student.post(path, { intent: "archive-lesson", lessonId: alpha!.id })).status,
+    ).toBe(403);
+  });
+});

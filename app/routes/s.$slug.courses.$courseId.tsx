@@ -6,6 +6,7 @@ import { z } from "zod";
 import { fieldErrors, type FieldErrors } from "../../core/authForms";
 import { can } from "../../core/permissions";
 import {
+  courseSchema,
   idempotencyKeySchema,
   lessonSchema,
   rescheduleSchema,
@@ -27,8 +28,9 @@ export const loader = page(async ({ request, context, params }: LoaderFunctionAr
   const { course, lessons, sessions } = await scheduling.course(params.courseId ?? "");
   const own = { tenantId: member.tenant.id, ownerId: course.createdBy };
   const canManage = can(member.actor, "course:update", { ...own, kind: "course" });
+  const archived = course.archivedAt !== null;
   return {
-    course: { id: course.id, title: course.title, description: course.description },
+    course: { id: course.id, title: course.title, description: course.description, archived },
     lessons: lessons.map((l) => ({ id: l.id, title: l.title, description: l.description })),
     sessions: sessions.map((s) => ({
       id: s.id,
@@ -48,7 +50,19 @@ export const loader = page(async ({ request, context, params }: LoaderFunctionAr
 });
 
 const intentSchema = z.object({
-  intent: z.enum(["lesson", "schedule", "reschedule", "enroll", "cancel"]),
+  intent: z.enum([
+    "lesson",
+    "schedule",
+    "reschedule",
+    "enroll",
+    "cancel",
+    "edit-course",
+    "archive-course",
+    "restore-course",
+    "edit-lesson",
+    "move-lesson",
+    "archive-lesson",
+  ]),
 });
 
 export const action = page(async ({ request, context, params }: ActionFunctionArgs) => {
@@ -59,6 +73,32 @@ export const action = page(async ({ request, context, params }: ActionFunctionAr
   const fields = Object.fromEntries(form);
   const { intent } = intentSchema.parse(fields);
   const key = idempotencyKeySchema.safeParse(fields.idempotencyKey).data;
+  if (intent === "edit-course") {
+    const parsed = courseSchema.safeParse(fields);
+    if (!parsed.success) return data({ intent, errors: fieldErrors(parsed.error) }, 400);
+    await scheduling.editCourse(courseId, parsed.data);
+    return { intent, errors: {} as FieldErrors, done: "Course updated." };
+  }
+  if (intent === "archive-course" || intent === "restore-course") {
+    await scheduling.archiveCourse(courseId, intent === "archive-course");
+    const done = intent === "archive-course" ? "Course archived." : "Course restored.";
+    return { intent, errors: {} as FieldErrors, done };
+  }
+  if (intent === "edit-lesson") {
+    const parsed = lessonSchema.safeParse(fields);
+    if (!parsed.success) return data({ intent, errors: fieldErrors(parsed.error) }, 400);
+    await scheduling.editLesson(z.uuid().parse(fields.lessonId), parsed.data);
+    return { intent, errors: {} as FieldErrors, done: "Lesson updated." };
+  }
+  if (intent === "move-lesson") {
+    const direction = z.enum(["up", "down"]).parse(fields.direction);
+    await scheduling.moveLesson(z.uuid().parse(fields.lessonId), direction);
+    return { intent, errors: {} as FieldErrors, done: "Lesson moved." };
+  }
+  if (intent === "archive-lesson") {
+    await scheduling.archiveLesson(z.uuid().parse(fields.lessonId));
+    return { intent, errors: {} as FieldErrors, done: "Lesson archived." };
+  }
   if (intent === "lesson") {
     const parsed = lessonSchema.safeParse(fields);
     if (!parsed.success) return data({ intent, errors: fieldErrors(parsed.error) }, 400);
@@ -116,6 +156,14 @@ export default function Course() {
       {course.description ? <p className="lead">{course.description}</p> : null}
       {result && "done" in result && result.done ? (
         <FormMessage tone="ok">{result.done}</FormMessage>
+      ) : null}
+      {course.archived ? (
+        <p className="banner" role="status">
+          This course is archived: it is hidden from the course list and takes no new classes.
+        </p>
+      ) : null}
+      {canManage ? (
+        <CourseSettings course={course} busy={busy} errors={errorsFor("edit-course")} />
       ) : null}
 
       <h2>Classes</h2>
@@ -219,17 +267,27 @@ export default function Course() {
       {lessons.length === 0 ? (
         <p className="muted">No lessons yet.</p>
       ) : (
-        <ol>
-          {lessons.map((l) => (
+        <ol className="lesson-list">
+          {lessons.map((l, index) => (
             <li key={l.id}>
-              <strong>{l.title}</strong>
-              {l.description ? ` — ${l.description}` : ""}
+              <div>
+                <strong>{l.title}</strong>
+                {l.description ? ` — ${l.description}` : ""}
+              </div>
+              {canManage ? (
+                <LessonControls
+                  lesson={l}
+                  first={index === 0}
+                  last={index === lessons.length - 1}
+                  busy={busy}
+                />
+              ) : null}
             </li>
           ))}
         </ol>
       )}
 
-      {canManage ? (
+      {canManage && !course.archived ? (
         <div className="cards">
           <div className="card">
             <h2>Schedule a class</h2>
@@ -351,5 +409,127 @@ export default function Course() {
         </div>
       ) : null}
     </section>
+  );
+}
+
+function CourseSettings({
+  course,
+  busy,
+  errors,
+}: {
+  course: { title: string; description: string; archived: boolean };
+  busy: boolean;
+  errors: FieldErrors;
+}) {
+  return (
+    <div className="toolbar">
+      <details className="reschedule" open={Object.keys(errors).length > 0 || undefined}>
+        <summary>Edit course</summary>
+        <Form method="post" className="form" noValidate>
+          <input type="hidden" name="intent" value="edit-course" />
+          <Field
+            id="course-edit-title"
+            name="title"
+            label="Course title"
+            defaultValue={course.title}
+            required
+            error={errors.title}
+          />
+          <Field
+            id="course-edit-description"
+            name="description"
+            label="Course description"
+            defaultValue={course.description}
+            error={errors.description}
+          />
+          <button className="button" type="submit" disabled={busy}>
+            Save course
+          </button>
+        </Form>
+      </details>
+      {course.archived ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="restore-course" />
+          <button className="button secondary" type="submit" disabled={busy}>
+            Restore course
+          </button>
+        </Form>
+      ) : (
+        <details className="reschedule">
+          <summary>Archive course</summary>
+          <Form method="post" className="form">
+            <input type="hidden" name="intent" value="archive-course" />
+            <p className="small">
+              Archived courses leave the course list and take no new classes. Classes already
+              scheduled stay. You can restore it later.
+            </p>
+            <button className="button danger" type="submit" disabled={busy}>
+              Yes, archive this course
+            </button>
+          </Form>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function LessonControls({
+  lesson,
+  first,
+  last,
+  busy,
+}: {
+  lesson: { id: string; title: string; description: string };
+  first: boolean;
+  last: boolean;
+  busy: boolean;
+}) {
+  const move = (direction: "up" | "down", label: string, disabled: boolean) => (
+    <Form method="post">
+      <input type="hidden" name="intent" value="move-lesson" />
+      <input type="hidden" name="lessonId" value={lesson.id} />
+      <input type="hidden" name="direction" value={direction} />
+      <button className="link-button" type="submit" disabled={busy || disabled}>
+        {label} <span className="visually-hidden">{lesson.title}</span>
+      </button>
+    </Form>
+  );
+  return (
+    <div className="toolbar lesson-controls">
+      {move("up", "Move up", first)}
+      {move("down", "Move down", last)}
+      <details className="reschedule">
+        <summary>
+          Edit <span className="visually-hidden">{lesson.title}</span>
+        </summary>
+        <Form method="post" className="form">
+          <input type="hidden" name="intent" value="edit-lesson" />
+          <input type="hidden" name="lessonId" value={lesson.id} />
+          <Field
+            id={`lesson-title-${lesson.id}`}
+            name="title"
+            label="Lesson title"
+            defaultValue={lesson.title}
+            required
+          />
+          <Field
+            id={`lesson-description-${lesson.id}`}
+            name="description"
+            label="Lesson description"
+            defaultValue={lesson.description}
+          />
+          <button className="button secondary" type="submit" disabled={busy}>
+            Save lesson
+          </button>
+        </Form>
+      </details>
+      <Form method="post">
+        <input type="hidden" name="intent" value="archive-lesson" />
+        <input type="hidden" name="lessonId" value={lesson.id} />
+        <button className="link-button" type="submit" disabled={busy}>
+          Archive <span className="visually-hidden">{lesson.title}</span>
+        </button>
+      </Form>
+    </div>
   );
 }

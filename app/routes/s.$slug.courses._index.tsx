@@ -13,11 +13,18 @@ export const meta: MetaFunction = () => [{ title: "Courses · Lectern" }];
 
 export const loader = page(async ({ request, context, params }: LoaderFunctionArgs) => {
   const member = await requireMember(request, context, params.slug);
-  const courses = await schedulingFor(context, member).courses();
+  const showArchived = new URL(request.url).searchParams.get("archived") === "1";
+  const all = await schedulingFor(context, member).courses({ includeArchived: showArchived });
+  const view = (c: (typeof all)[number]) => ({
+    id: c.id,
+    title: c.title,
+    description: c.description,
+  });
   return {
     slug: member.tenant.slug,
     canCreate: can(member.actor, "course:create", { tenantId: member.tenant.id, kind: "course" }),
-    courses: courses.map((c) => ({ id: c.id, title: c.title, description: c.description })),
+    courses: all.filter((c) => !c.archivedAt).map(view),
+    archived: showArchived ? all.filter((c) => c.archivedAt).map(view) : null,
   };
 });
 
@@ -30,7 +37,7 @@ export const action = page(async ({ request, context, params }: ActionFunctionAr
 });
 
 export default function Courses() {
-  const { slug, courses, canCreate } = useLoaderData<typeof loader>();
+  const { slug, courses, archived, canCreate } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result?.errors ?? {};
   const busy = useNavigation().state === "submitting";
@@ -38,6 +45,11 @@ export default function Courses() {
     <section aria-labelledby="courses-title">
       <div className="page-header">
         <h1 id="courses-title">Courses</h1>
+        {archived ? (
+          <Link to={`/s/${slug}/courses`}>Hide archived courses</Link>
+        ) : (
+          <Link to={`/s/${slug}/courses?archived=1`}>Show archived courses</Link>
+        )}
       </div>
       {courses.length === 0 ? (
         <p className="card">No courses yet.{canCreate ? " Create the first one below." : ""}</p>
@@ -53,6 +65,26 @@ export default function Courses() {
           ))}
         </ul>
       )}
+      {archived ? (
+        <section aria-labelledby="archived-title">
+          <h2 id="archived-title">Archived courses</h2>
+          {archived.length === 0 ? (
+            <p className="muted">No archived courses.</p>
+          ) : (
+            <ul className="cards">
+              {archived.map((course) => (
+                <li key={course.id} className="card">
+                  <h3>
+                    <Link to={`/s/${slug}/courses/${course.id}`}>{course.title}</Link>{" "}
+                    <span className="pill">archived</span>
+                  </h3>
+                  <p>{course.description || "No description yet."}</p>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
       {canCreate ? (
         <div className="card">
           <h2>New course</h2>

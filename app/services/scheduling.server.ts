@@ -10,11 +10,20 @@ export function schedulingFor(context: AppLoadContext, member: Member) {
   const deps = { db: context.db.db, pool: context.db.pool };
   const actor = member.actor;
   return {
-    courses: () => scheduling.coursesOf(deps, actor),
+    courses: (options?: { includeArchived?: boolean }) =>
+      scheduling.coursesOf(deps, actor, options),
     course: (id: string) => scheduling.courseWithLessons(deps, actor, id),
     createCourse: (input: Parameters<typeof scheduling.createCourse>[2]) =>
       scheduling.createCourse(deps, actor, input),
-    archiveCourse: (id: string) => scheduling.archiveCourse(deps, actor, id),
+    editCourse: (id: string, input: Parameters<typeof scheduling.editCourse>[3]) =>
+      scheduling.editCourse(deps, actor, id, input),
+    archiveCourse: (id: string, archived = true) =>
+      scheduling.archiveCourse(deps, actor, id, archived),
+    editLesson: (id: string, input: Parameters<typeof scheduling.editLesson>[3]) =>
+      scheduling.editLesson(deps, actor, id, input),
+    archiveLesson: (id: string) => scheduling.archiveLesson(deps, actor, id),
+    moveLesson: (id: string, direction: "up" | "down") =>
+      scheduling.moveLesson(deps, actor, id, direction),
     addLesson: (courseId: string, input: Parameters<typeof scheduling.addLesson>[3]) =>
       scheduling.addLesson(deps, actor, courseId, input),
     schedule: (input: Parameters<typeof scheduling.scheduleSession>[2], key?: string) =>
