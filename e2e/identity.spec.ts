@@ -1,23 +1,5 @@
-import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
-
-const PASSWORD = "lectern-demo-2026";
-const demo = (who: string) => `${who}@demo.lectern.test`;
-
-async function signIn(page: Page, email: string, password = PASSWORD) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/s\/[a-z-]+$/);
-}
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({
-    path: path.join("test-results", "screenshots", `${name}.png`),
-    fullPage: true,
-  });
-}
+import { expect, test } from "@playwright/test";
+import { demo, shot, signIn } from "./support";
 
 test("an admin invites a teacher, who signs up from the emailed link", async ({
   page,
