@@ -40,6 +40,10 @@ export default defineConfig({
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            // A fake microphone and camera, allowed without a prompt: the classroom
+            // records the presenter's microphone in the browser.
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
           ],
         },
       },

@@ -68,3 +68,31 @@ test("a teacher starts a class, the waiting student is let in, and ending it sho
   await expect(student).toHaveURL(/\/s\/demo\/agenda$/);
   expect(problems).toEqual([]);
 });
+
+test("without LiveKit, the host records their microphone from the browser", async ({ page }) => {
+  await signIn(page, demo("teacher"));
+  await page.getByRole("link", { name: "Courses" }).click();
+  const course = `Acoustics ${Date.now()}`;
+  await page.getByLabel("Title").fill(course);
+  await page.getByRole("button", { name: "Create course" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: course })).toBeVisible();
+  const title = `${course}: echoes`;
+  await page.getByRole("textbox", { name: "Title" }).first().fill(title);
+  const start = new Date(Date.now() + 86_400_000);
+  await page.getByLabel("Starts at").fill(`${start.toISOString().slice(0, 10)}T09:00`);
+  await page.getByRole("button", { name: "Schedule" }).click();
+  await expect(page.getByText("Class scheduled.")).toBeVisible();
+  await openFromAgenda(page, title);
+  await page.getByRole("button", { name: "Start class" }).click();
+  await page.getByRole("button", { name: "Record" }).click();
+  await expect(page.getByText("● Recording")).toBeVisible();
+  await expect(page.getByText(/Recording your microphone/)).toBeVisible();
+  // MediaRecorder hands over a chunk every five seconds; wait for one to upload.
+  await expect(page.getByText(/Recording your microphone: 1 of 1 parts uploaded/)).toBeVisible({
+    timeout: 15_000,
+  });
+  await shot(page, "class-recording");
+  await page.getByRole("button", { name: "Stop recording" }).click();
+  await expect(page.getByText("The recording was saved.")).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText("● Recording")).toHaveCount(0);
+});

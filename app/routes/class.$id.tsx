@@ -252,6 +252,10 @@ export default function ClassPage() {
           Recording your microphone: {recorder.state.uploaded} of {recorder.state.total} parts
           uploaded.
         </p>
+      ) : recorder.state.phase === "done" ? (
+        <p className="banner" role="status">
+          The recording was saved.
+        </p>
       ) : recorder.state.phase === "failed" ? (
         <p className="banner bad" role="alert">
           {recorder.state.message}
