@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { z } from "zod";
 import {
@@ -20,10 +19,10 @@ import {
   type SessionRow,
 } from "../db/classroom";
 import type { Database } from "../db/client";
-import { announceEvents, appendEventsIn, canonicalJson, type StoredEvent } from "../db/eventLog";
-import { claimIdempotencyKey, completeIdempotencyKey } from "../db/idempotency";
+import { announceEvents, appendEventsIn, type StoredEvent } from "../db/eventLog";
 import { withTenant, type TenantTx } from "../db/tenantContext";
 import { AppError } from "./errors";
+import { claimWrite, rememberWrite } from "./idempotentWrite";
 import { assertCan, type Actor } from "./permissions";
 import {
   courseSchema,
@@ -391,7 +390,7 @@ async function ownSession(
 /**
  * Run a write once per idempotency key: a retry with the same key and input
  * gets the first result (nothing is written again); a different input with the
- * same key is a conflict.
+ * same key is a conflict (core/idempotentWrite.ts).
  */
 async function idempotent<T extends { session: SessionRow; events: StoredEvent[] }>(
   deps: SchedulingDeps,
@@ -400,18 +399,8 @@ async function idempotent<T extends { session: SessionRow; events: StoredEvent[]
   request: unknown,
   work: (tx: TenantTx) => Promise<T>,
 ): Promise<T> {
-  if (!key) return withTenant(deps.db, actor.tenantId, work);
-  const hash = createHash("sha256")
-    .update(canonicalJson({ actor: actor.userId, request }))
-    .digest("hex");
   return withTenant(deps.db, actor.tenantId, async (tx) => {
-    const claim = await claimIdempotencyKey(tx, actor.tenantId, key, hash);
-    if (claim.status === "conflict") {
-      throw new AppError(
-        "conflict",
-        "This idempotency key was already used for a different request.",
-      );
-    }
+    const claim = await claimWrite(tx, actor, key, request);
     if (claim.status === "replay") {
       const { sessionId } = claim.response as { sessionId: string };
       const session = await findSession(tx, sessionId);
@@ -419,7 +408,7 @@ async function idempotent<T extends { session: SessionRow; events: StoredEvent[]
       return { session, events: [] } as unknown as T;
     }
     const result = await work(tx);
-    await completeIdempotencyKey(tx, actor.tenantId, key, 200, { sessionId: result.session.id });
+    await rememberWrite(tx, actor.tenantId, key, { sessionId: result.session.id });
     return result;
   });
 }

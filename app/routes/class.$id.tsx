@@ -192,7 +192,7 @@ export default function ClassPage() {
           </p>
         </div>
         <div className="class-actions">
-          <span className={`pill ${status === "live" ? "ok" : ""}`} role="status">
+          <span className={`pill ${status === "live" ? "ok" : "neutral"}`} role="status">
             {status === "live" ? "● Live" : "Not started"}
           </span>
           {recording?.status === "recording" ? (
