@@ -1,11 +1,6 @@
 import { findSession, type SessionRow } from "../db/classroom";
 import type { Database } from "../db/client";
-import {
-  findParticipant,
-  isEnrolled,
-  sessionWithPerson,
-  type ParticipantRow,
-} from "../db/liveClass";
+import { sessionWithPerson, type ParticipantRow } from "../db/liveClass";
 import { withTenant, type TenantTx } from "../db/tenantContext";
 import { AppError } from "./errors";
 import type { Actor, Grant, SessionRole } from "./permissions";
@@ -18,23 +13,11 @@ export interface Place {
 }
 
 /**
- * Where the actor stands in a class: their participant row (hosts, co-teachers,
- * anyone who joined before); else a student enrolled directly or by course;
- * else school owners and admins, who may look in as hidden observers.
- * Everyone else has no place (null).
+ * The class and where the actor stands in it, in one query (optionally locking
+ * the class): their participant row (hosts, co-teachers, anyone who joined
+ * before); else a student enrolled directly or by course; else school owners
+ * and admins, who may look in as hidden observers. Everyone else has no place (null).
  */
-export async function placeOf(
-  tx: TenantTx,
-  actor: Actor,
-  session: Pick<SessionRow, "id" | "courseId">,
-): Promise<Place | null> {
-  const participant = await findParticipant(tx, session.id, actor.userId);
-  const enrolled =
-    !participant && actor.tenantRole === "student" && (await isEnrolled(tx, session, actor.userId));
-  return placeFrom(actor, participant, enrolled);
-}
-
-/** The class and the actor's place in it, in one query (optionally locking the class). */
 export async function classWithPlace(
   tx: TenantTx,
   actor: Actor,

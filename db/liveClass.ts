@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { artifacts, enrollments, recordings, sessionParticipants, sessions, users } from "./schema";
 import type { SessionRow } from "./classroom";
 import type pg from "pg";
@@ -63,22 +63,6 @@ export async function findParticipant(
       and(eq(sessionParticipants.sessionId, sessionId), eq(sessionParticipants.userId, userId)),
     );
   return row ?? null;
-}
-
-/** Enrolled in the class directly or through its course's roster. */
-export async function isEnrolled(
-  tx: TenantTx,
-  session: Pick<SessionRow, "id" | "courseId">,
-  userId: string,
-): Promise<boolean> {
-  const targets = [eq(enrollments.sessionId, session.id)];
-  if (session.courseId) targets.push(eq(enrollments.courseId, session.courseId));
-  const [row] = await tx
-    .select({ one: sql`1` })
-    .from(enrollments)
-    .where(and(eq(enrollments.userId, userId), or(...targets)))
-    .limit(1);
-  return row !== undefined;
 }
 
 /** Record that someone is in the class now (their place is created on first join). */

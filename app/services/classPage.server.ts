@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { inClass, placeOf, schoolOfClass } from "../../core/classPlace";
+import { classWithPlace, inClass, schoolOfClass } from "../../core/classPlace";
 import { AppError } from "../../core/errors";
 import { can, type Actor } from "../../core/permissions";
 import { activeRecordings, listParticipants } from "../../db/liveClass";
@@ -9,10 +9,10 @@ import { schoolsOf, type SignedInUser } from "~/session.server";
 /** What the classroom page needs to render before it joins (no side effects: joining is a POST). */
 export async function classPage(context: AppLoadContext, user: SignedInUser, sessionId: string) {
   const schools = await schoolsOf(context, user.id);
-  const { school, session } = await schoolOfClass(context.db.db, schools, sessionId);
+  const { school } = await schoolOfClass(context.db.db, schools, sessionId);
   const actor: Actor = { userId: user.id, tenantId: school.id, tenantRole: school.role };
   return withTenant(context.db.db, school.id, async (tx) => {
-    const place = await placeOf(tx, actor, session);
+    const { session, place } = await classWithPlace(tx, actor, sessionId);
     if (!place) {
       throw new AppError(
         "forbidden",
