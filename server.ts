@@ -8,6 +8,7 @@ import { checkHealth, checkReadiness, type Readiness } from "./core/health";
 import { mediaFromConfig } from "./core/livekit";
 import { createLogger, type Logger } from "./core/logger";
 import { startReconcileLoop } from "./jobs/reconcileLoop";
+import { createSyncServer } from "./sync-server/server";
 
 /**
  * The one Lectern entry. ROLE=all (default) runs web + sync + jobs in this
@@ -71,11 +72,30 @@ async function listen(
       ? await createWebApp(deps)
       : { app: probesOnly(deps), close: async () => {} };
   const server = http.createServer(app);
+  // The live studio's WebSockets (/sync): on the web port with ROLE=all, alone with ROLE=sync.
+  const sync =
+    config.ROLE === "all" || config.ROLE === "sync"
+      ? createSyncServer({
+          db: database.db,
+          pool: database.pool,
+          authSecret: config.AUTH_SECRET,
+          log,
+        })
+      : null;
+  server.on("upgrade", (request, socket, head) => {
+    if (!sync?.handleUpgrade(request, socket, head)) socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
   });
-  return { server, close };
+  return {
+    server,
+    close: async () => {
+      await sync?.close();
+      await close();
+    },
+  };
 }
 
 function probesOnly({ db, readiness }: { db: OpenDatabase; readiness: Readiness }) {

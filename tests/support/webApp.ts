@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { inject } from "vitest";
 import { createWebApp } from "../../app/web.server";
+import { createSyncServer } from "../../sync-server/server";
 import { loadConfig } from "../../core/config";
 import { openDatabase, type OpenDatabase } from "../../core/database";
 import { createLogger } from "../../core/logger";
@@ -40,10 +41,21 @@ export async function startWebApp(env: Record<string, string> = {}): Promise<Tes
   const server = await new Promise<Server>((resolve) => {
     const listening = web.app.listen(port, "127.0.0.1", () => resolve(listening));
   });
+  // As with ROLE=all: the sync server shares the web port.
+  const sync = createSyncServer({
+    db: database.db,
+    pool: database.pool,
+    authSecret: config.AUTH_SECRET,
+    log,
+  });
+  server.on("upgrade", (request, socket, head) => {
+    if (!sync.handleUpgrade(request, socket, head)) socket.destroy();
+  });
   return {
     url,
     database,
     async close() {
+      await sync.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await web.close();

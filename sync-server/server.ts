@@ -1,0 +1,163 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { Hocuspocus } from "@hocuspocus/server";
+import type pg from "pg";
+import { WebSocketServer, type WebSocket } from "ws";
+import * as Y from "yjs";
+import { classWithPlace, inClass } from "../core/classPlace";
+import type { Logger } from "../core/logger";
+import { can, type Actor } from "../core/permissions";
+import { verifySyncToken, type SyncClaims } from "../core/syncToken";
+import type { Database } from "../db/client";
+import { readEvents } from "../db/eventLog";
+import { withTenant } from "../db/tenantContext";
+import { Sequencer } from "./sequencer";
+import { changesNothing, updateRoots } from "./updateRoots";
+
+/**
+ * The live studio's sync server (DESIGN.md section 6): one Y.Doc per class
+ * (`session:<id>`), served by Hocuspocus over WebSocket at `/sync`.
+ *
+ * Every incoming update is checked and sequenced into the event log in
+ * Hocuspocus's awaited `beforeSync` hook, before Hocuspocus applies,
+ * acknowledges or broadcasts it. If the log refuses it, the connection closes
+ * with `CLOSE.eventLogUnavailable`: nothing was applied, and the provider keeps
+ * the change and re-sends it on reconnect.
+ */
+
+export const SYNC_PATH = "/sync";
+
+/**
+ * How the server ends a connection. A refused change closes the document with
+ * the reason (the provider stops: re-sending would be refused again); an event
+ * log that cannot be written closes the socket with 4503, and the provider
+ * reconnects and re-sends.
+ */
+export const CLOSE = {
+  eventLogUnavailable: { code: 4503, reason: "class paused: the event log is not writable" },
+  forbidden: { code: 4403, reason: "this change is not allowed for you" },
+} as const;
+
+export interface SyncContext {
+  claims: SyncClaims;
+  canDraw: boolean;
+  /** The connection's WebSocket, to close it whole (see CLOSE). */
+  socket: WebSocket;
+}
+
+export interface SyncDeps {
+  db: Database;
+  pool: pg.Pool;
+  authSecret: string;
+  log: Logger;
+}
+
+export interface SyncServer {
+  hocuspocus: Hocuspocus<SyncContext>;
+  /** For an HTTP server's `upgrade` event: takes `/sync`, leaves anything else alone (false). */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  close(): Promise<void>;
+}
+
+const documentName = (sessionId: string) => `session:${sessionId}`;
+
+export function createSyncServer(deps: SyncDeps): SyncServer {
+  const sequencer = new Sequencer(deps.pool);
+  const hocuspocus = new Hocuspocus<SyncContext>({
+    quiet: true,
+    async onAuthenticate({ token, documentName: name, connectionConfig }) {
+      const claims = await verifySyncToken(deps.authSecret, token);
+      if (!claims || name !== documentName(claims.sid)) throw new Error("invalid sync token");
+      // Still a live class, and still the person's place in it (the token may be minutes old).
+      const actor: Actor = { userId: claims.sub, tenantId: claims.tid, tenantRole: "student" };
+      const { session, place } = await withTenant(deps.db, claims.tid, (tx) =>
+        classWithPlace(tx, actor, claims.sid),
+      );
+      if (session.status !== "live" || !place) throw new Error("not a participant of a live class");
+      const here = { tenantId: claims.tid, kind: "session" as const, sessionId: claims.sid };
+      const canDraw = can(inClass(actor, claims.sid, place), "board:draw", here);
+      // Hocuspocus itself refuses (and does not apply) updates from read-only connections.
+      connectionConfig.readOnly = !canDraw;
+      return { claims: { ...claims, role: place.role, grants: place.grants }, canDraw };
+    },
+
+    async onLoadDocument({ document, context }) {
+      // The document is its log: replay every sequenced Yjs update in order.
+      const { tid, sid } = context.claims;
+      let after = 0;
+      for (;;) {
+        const events = await readEvents(deps.pool, { tenantId: tid, sessionId: sid, after });
+        for (const event of events) {
+          if (event.yjsUpdate) Y.applyUpdate(document, event.yjsUpdate, "event-log");
+        }
+        if (events.length < 500) break;
+        after = events.at(-1)!.sequence;
+      }
+      return document;
+    },
+
+    async beforeSync({ type, payload, document, context, connection }) {
+      // Sync step 1 carries a state vector, not a change.
+      if (type === 0 || connection.readOnly) return;
+      if (changesNothing(document, payload)) return;
+      const roots = updateRoots(document, payload);
+      const boards = roots ? [...roots].filter((root) => root.startsWith("board:")) : [];
+      if (!roots || roots.size === 0 || boards.length !== roots.size || !context.canDraw) {
+        throw Object.assign(new Error(CLOSE.forbidden.reason), CLOSE.forbidden);
+      }
+      try {
+        await sequencer.append(
+          { tenantId: context.claims.tid, sessionId: context.claims.sid },
+          {
+            type: "whiteboard.updated",
+            payload: {
+              boardId: boards[0]!.slice("board:".length) || "main",
+              bytes: payload.byteLength,
+            },
+            actorUserId: context.claims.sub,
+            yjsUpdate: payload,
+          },
+        );
+      } catch (error) {
+        deps.log.error(
+          { err: error, sessionId: context.claims.sid },
+          "could not sequence an update",
+        );
+        // Close the socket, not only this document: the provider then reconnects by
+        // itself and re-sends what it still holds unsynced (state-vector sync).
+        const { code, reason } = CLOSE.eventLogUnavailable;
+        context.socket.close(code, reason);
+        throw Object.assign(new Error(reason), CLOSE.eventLogUnavailable);
+      }
+    },
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  return {
+    hocuspocus,
+    handleUpgrade(request, socket, head) {
+      const url = new URL(request.url ?? "/", "http://localhost");
+      if (url.pathname !== SYNC_PATH) return false;
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        const headers = new Headers();
+        for (const [key, value] of Object.entries(request.headers)) {
+          if (typeof value === "string") headers.set(key, value);
+        }
+        const connection = hocuspocus.handleConnection(
+          ws,
+          new Request(new URL(request.url ?? "/", `http://${request.headers.host}`), { headers }),
+          { socket: ws } as Partial<SyncContext> as SyncContext,
+        );
+        ws.on("message", (data: Buffer) => connection.handleMessage(new Uint8Array(data)));
+        ws.on("close", (code, reason) =>
+          connection.handleClose({ code, reason: reason.toString() }),
+        );
+      });
+      return true;
+    },
+    async close() {
+      hocuspocus.closeConnections();
+      wss.close();
+    },
+  };
+}

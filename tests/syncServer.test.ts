@@ -1,0 +1,154 @@
+import { HocuspocusProvider } from "@hocuspocus/provider";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import * as Y from "yjs";
+import { DEMO_PASSWORD } from "../db/seed";
+import { eventTypes, refuseEvents, scheduleDemoClass } from "./support/classFixtures";
+import { connect } from "./support/fixtures";
+import { Browser, startWebApp, type TestApp } from "./support/webApp";
+
+let app: TestApp;
+const owner = connect(inject("ownerDatabaseUrl"), 2);
+const providers: HocuspocusProvider[] = [];
+beforeAll(async () => {
+  app = await startWebApp();
+});
+afterAll(async () => {
+  for (const provider of providers) provider.destroy();
+  await app.close();
+  await owner.close();
+});
+
+async function as(who: string) {
+  const browser = new Browser(app.url);
+  await browser.signIn(`${who}@demo.lectern.test`, DEMO_PASSWORD);
+  return browser;
+}
+
+/** A live class with the teacher, co-teacher-less, and one enrolled student in it. */
+async function liveClass() {
+  const setup = await scheduleDemoClass(app.database, owner.pool);
+  const [teacher, student] = await Promise.all([as("teacher"), as("student1")]);
+  await teacher.api(`/api/sessions/${setup.sessionId}/start`);
+  await teacher.api(`/api/sessions/${setup.sessionId}/join`);
+  await student.api(`/api/sessions/${setup.sessionId}/join`);
+  return { ...setup, teacher, student };
+}
+
+/** A real provider in this process, connected with a token from the web app. */
+async function open(browser: Browser, sessionId: string) {
+  const response = await browser.api(`/api/sessions/${sessionId}/sync-token`);
+  expect(response.status).toBe(200);
+  const { token, document } = (await response.json()) as { token: string; document: string };
+  const doc = new Y.Doc();
+  const closes: { code: number; reason: string }[] = [];
+  const provider = new HocuspocusProvider({
+    url: `${app.url.replace("http", "ws")}/sync`,
+    name: document,
+    document: doc,
+    token,
+    onClose: ({ event }) => closes.push({ code: event.code, reason: event.reason }),
+  });
+  providers.push(provider);
+  await until(() => provider.isSynced);
+  return { doc, provider, closes };
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const board = (doc: Y.Doc) => doc.getMap<string>("board:main");
+
+describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
+  it("sequences every board change before it is acknowledged, and the log rebuilds the document", async () => {
+    const { sessionId, teacher, student } = await liveClass();
+    const a = await open(teacher, sessionId);
+    const b = await open(teacher, sessionId);
+    const viewer = await open(student, sessionId);
+    for (let i = 0; i < 50; i += 1) {
+      board(a.doc).set(`a${i}`, `shape from a ${i}`);
+      board(b.doc).set(`b${i}`, `shape from b ${i}`);
+    }
+    await until(
+      () =>
+        board(viewer.doc).size === 100 &&
+        !a.provider.hasUnsyncedChanges &&
+        !b.provider.hasUnsyncedChanges,
+    );
+    expect(board(a.doc).toJSON()).toEqual(board(viewer.doc).toJSON());
+
+    // Every update is in the log, in order, and replaying it gives the same document.
+    const { rows } = await owner.pool.query<{ yjs_update: Buffer; sequence: number }>(
+      `select yjs_update, sequence from session_state_events
+        where session_id = $1 and type = 'whiteboard.updated' order by sequence`,
+      [sessionId],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    const replayed = new Y.Doc();
+    for (const row of rows) Y.applyUpdate(replayed, new Uint8Array(row.yjs_update));
+    expect(board(replayed).toJSON()).toEqual(board(a.doc).toJSON());
+    expect(Y.encodeStateVector(replayed)).toEqual(Y.encodeStateVector(a.doc));
+  });
+
+  it("keeps students read-only: their board change is neither applied nor logged", async () => {
+    const { sessionId, teacher, student } = await liveClass();
+    const host = await open(teacher, sessionId);
+    const pupil = await open(student, sessionId);
+    board(pupil.doc).set("graffiti", "nope");
+    board(host.doc).set("lesson", "photosynthesis");
+    await until(() => board(pupil.doc).get("lesson") === "photosynthesis");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(board(host.doc).get("graffiti")).toBeUndefined();
+    const types = await eventTypes(owner.pool, sessionId);
+    expect(types.filter((t) => t === "whiteboard.updated")).toHaveLength(1);
+  });
+
+  it("refuses changes outside the board (not yet part of the studio)", async () => {
+    const { sessionId, teacher } = await liveClass();
+    const host = await open(teacher, sessionId);
+    host.doc.getMap("somewhere-else").set("x", 1);
+    await until(() => host.closes.some((c) => c.reason === "this change is not allowed for you"));
+    expect(
+      (await eventTypes(owner.pool, sessionId)).filter((t) => t === "whiteboard.updated"),
+    ).toEqual([]);
+  });
+
+  it("halts when the log refuses: nothing is acknowledged, and the change lands once when it is writable again", async () => {
+    const { sessionId, teacher, student } = await liveClass();
+    const host = await open(teacher, sessionId);
+    const pupil = await open(student, sessionId);
+    const lift = await refuseEvents(owner.pool, sessionId, "whiteboard.updated");
+    board(host.doc).set("kept", "while paused");
+    await until(() => host.closes.some((c) => c.code === 4503));
+    expect(host.provider.hasUnsyncedChanges).toBe(true);
+    expect(board(pupil.doc).get("kept")).toBeUndefined();
+    await lift();
+    await until(() => board(pupil.doc).get("kept") === "while paused", 20_000);
+    await until(() => !host.provider.hasUnsyncedChanges);
+    const types = await eventTypes(owner.pool, sessionId);
+    expect(types.filter((t) => t === "whiteboard.updated")).toHaveLength(1);
+  });
+
+  it("refuses people without a token for the class, and classes that are not live", async () => {
+    const { sessionId } = await scheduleDemoClass(app.database, owner.pool);
+    const teacher = await as("teacher");
+    expect((await teacher.api(`/api/sessions/${sessionId}/sync-token`)).status).toBe(409);
+    const doc = new Y.Doc();
+    let failed = false;
+    const provider = new HocuspocusProvider({
+      url: `${app.url.replace("http", "ws")}/sync`,
+      name: `session:${sessionId}`,
+      document: doc,
+      token: "forged",
+      onAuthenticationFailed: () => {
+        failed = true;
+      },
+    });
+    providers.push(provider);
+    await until(() => failed);
+  });
+});
