@@ -17,7 +17,14 @@ interface Pending {
 export class Sequencer {
   private queues = new Map<string, { tenantId: string; pending: Pending[]; flushing: boolean }>();
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** Told how many updates of a class each append made durable (e.g. to checkpoint). */
+    private readonly onAppended: (
+      target: { tenantId: string; sessionId: string },
+      count: number,
+    ) => void = () => {},
+  ) {}
 
   append(
     target: { tenantId: string; sessionId: string },
@@ -52,6 +59,7 @@ export class Sequencer {
             })),
           });
           for (const item of batch) item.done();
+          this.onAppended({ tenantId: queue.tenantId, sessionId }, batch.length);
         } catch (error) {
           for (const item of batch) item.done(error);
         }

@@ -5,11 +5,11 @@ import type pg from "pg";
 import { WebSocketServer, type WebSocket } from "ws";
 import * as Y from "yjs";
 import { classWithPlace, inClass } from "../core/classPlace";
+import { stateAt, writeCheckpoint } from "../core/docState";
 import type { Logger } from "../core/logger";
 import { can, type Actor } from "../core/permissions";
 import { verifySyncToken, type SyncClaims } from "../core/syncToken";
 import type { Database } from "../db/client";
-import { readEvents } from "../db/eventLog";
 import { withTenant } from "../db/tenantContext";
 import { Sequencer } from "./sequencer";
 import { changesNothing, updateRoots } from "./updateRoots";
@@ -50,6 +50,8 @@ export interface SyncDeps {
   pool: pg.Pool;
   authSecret: string;
   log: Logger;
+  /** Write a checkpoint after this many sequenced updates of a class (default 300). */
+  checkpointEvery?: number;
 }
 
 export interface SyncServer {
@@ -62,7 +64,21 @@ export interface SyncServer {
 const documentName = (sessionId: string) => `session:${sessionId}`;
 
 export function createSyncServer(deps: SyncDeps): SyncServer {
-  const sequencer = new Sequencer(deps.pool);
+  const every = deps.checkpointEvery ?? 300;
+  // The school of each loaded class, for work after its last connection is gone.
+  const tenants = new Map<string, string>();
+  const sinceCheckpoint = new Map<string, number>();
+  const checkpoint = (target: { tenantId: string; sessionId: string }) => {
+    sinceCheckpoint.set(target.sessionId, 0);
+    writeCheckpoint(deps, target).catch((error: unknown) =>
+      deps.log.warn({ err: error, sessionId: target.sessionId }, "could not write a checkpoint"),
+    );
+  };
+  const sequencer = new Sequencer(deps.pool, (target, count) => {
+    const pending = (sinceCheckpoint.get(target.sessionId) ?? 0) + count;
+    if (pending >= every) checkpoint(target);
+    else sinceCheckpoint.set(target.sessionId, pending);
+  });
   const hocuspocus = new Hocuspocus<SyncContext>({
     quiet: true,
     async onAuthenticate({ token, documentName: name, connectionConfig }) {
@@ -78,22 +94,25 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
       const canDraw = can(inClass(actor, claims.sid, place), "board:draw", here);
       // Hocuspocus itself refuses (and does not apply) updates from read-only connections.
       connectionConfig.readOnly = !canDraw;
+      tenants.set(claims.sid, claims.tid);
       return { claims: { ...claims, role: place.role, grants: place.grants }, canDraw };
     },
 
     async onLoadDocument({ document, context }) {
-      // The document is its log: replay every sequenced Yjs update in order.
+      // The document is its log: the latest checkpoint plus the updates after it.
       const { tid, sid } = context.claims;
-      let after = 0;
-      for (;;) {
-        const events = await readEvents(deps.pool, { tenantId: tid, sessionId: sid, after });
-        for (const event of events) {
-          if (event.yjsUpdate) Y.applyUpdate(document, event.yjsUpdate, "event-log");
-        }
-        if (events.length < 500) break;
-        after = events.at(-1)!.sequence;
-      }
+      const { doc } = await stateAt(deps, { tenantId: tid, sessionId: sid }, "head");
+      Y.applyUpdate(document, Y.encodeStateAsUpdate(doc), "event-log");
       return document;
+    },
+
+    async afterUnloadDocument({ documentName: name }) {
+      const sessionId = name.slice("session:".length);
+      const tenantId = tenants.get(sessionId);
+      tenants.delete(sessionId);
+      if (tenantId && (sinceCheckpoint.get(sessionId) ?? 0) > 0)
+        checkpoint({ tenantId, sessionId });
+      sinceCheckpoint.delete(sessionId);
     },
 
     async beforeSync({ type, payload, document, context, connection }) {

@@ -1,6 +1,7 @@
 import { HocuspocusProvider } from "@hocuspocus/provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as Y from "yjs";
+import { stateAt } from "../core/docState";
 import { DEMO_PASSWORD } from "../db/seed";
 import { eventTypes, refuseEvents, scheduleDemoClass } from "./support/classFixtures";
 import { connect } from "./support/fixtures";
@@ -10,7 +11,8 @@ let app: TestApp;
 const owner = connect(inject("ownerDatabaseUrl"), 2);
 const providers: HocuspocusProvider[] = [];
 beforeAll(async () => {
-  app = await startWebApp();
+  // Checkpoints every 10 updates, so documents load and rebuild across several.
+  app = await startWebApp({}, { checkpointEvery: 10 });
 });
 afterAll(async () => {
   for (const provider of providers) provider.destroy();
@@ -150,5 +152,34 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
     });
     providers.push(provider);
     await until(() => failed);
+  });
+
+  it("rebuilds the document at any point from checkpoints and the log (stateAt)", async () => {
+    const { sessionId, tenantId, teacher } = await liveClass();
+    const host = await open(teacher, sessionId);
+    const captured: { sequence: number; board: unknown }[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      board(host.doc).set(`s${i}`, `shape ${i}`);
+      if (i % 7 === 6) board(host.doc).delete(`s${i - 3}`);
+      await until(() => !host.provider.hasUnsyncedChanges);
+      const { rows } = await owner.pool.query<{ last_event_seq: number }>(
+        "select last_event_seq from sessions where id = $1",
+        [sessionId],
+      );
+      captured.push({ sequence: rows[0]!.last_event_seq, board: board(host.doc).toJSON() });
+    }
+    const { rows: checkpoints } = await owner.pool.query(
+      "select upto_sequence from session_doc_checkpoints where session_id = $1",
+      [sessionId],
+    );
+    expect(checkpoints.length).toBeGreaterThan(2);
+    const deps = { db: app.database.db, pool: app.database.pool };
+    for (let n = 0; n < 20; n += 1) {
+      const point = captured[Math.floor(Math.random() * captured.length)]!;
+      const { doc } = await stateAt(deps, { tenantId, sessionId }, { sequence: point.sequence });
+      expect(board(doc).toJSON()).toEqual(point.board);
+    }
+    const now = await stateAt(deps, { tenantId, sessionId }, { time: new Date() });
+    expect(board(now.doc).toJSON()).toEqual(board(host.doc).toJSON());
   });
 });

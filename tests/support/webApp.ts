@@ -17,7 +17,10 @@ export interface TestApp {
  * The real web app (Express, the Remix build, better-auth) on the run's scratch
  * database, on a free port. `env` overrides configuration.
  */
-export async function startWebApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startWebApp(
+  env: Record<string, string> = {},
+  options: { checkpointEvery?: number } = {},
+): Promise<TestApp> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
@@ -47,6 +50,7 @@ export async function startWebApp(env: Record<string, string> = {}): Promise<Tes
     pool: database.pool,
     authSecret: config.AUTH_SECRET,
     log,
+    checkpointEvery: options.checkpointEvery,
   });
   server.on("upgrade", (request, socket, head) => {
     if (!sync.handleUpgrade(request, socket, head)) socket.destroy();
