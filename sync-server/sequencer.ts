@@ -1,11 +1,15 @@
 import type pg from "pg";
 import { appendSessionEvents } from "../core/sessionEvents";
 
-interface Pending {
-  type: "whiteboard.updated";
+export interface StudioEventInput {
+  type: string;
   payload: unknown;
   actorUserId: string;
-  yjsUpdate: Uint8Array;
+  yjsUpdate: Uint8Array | null;
+}
+
+interface Pending {
+  events: StudioEventInput[];
   done: (error?: unknown) => void;
 }
 
@@ -26,9 +30,10 @@ export class Sequencer {
     ) => void = () => {},
   ) {}
 
+  /** Append one update's events (together, in order); resolves once they are durable. */
   append(
     target: { tenantId: string; sessionId: string },
-    event: Omit<Pending, "done">,
+    events: StudioEventInput[],
   ): Promise<void> {
     return new Promise((resolve, reject) => {
       let queue = this.queues.get(target.sessionId);
@@ -36,7 +41,7 @@ export class Sequencer {
         queue = { tenantId: target.tenantId, pending: [], flushing: false };
         this.queues.set(target.sessionId, queue);
       }
-      queue.pending.push({ ...event, done: (error) => (error ? reject(error) : resolve()) });
+      queue.pending.push({ events, done: (error) => (error ? reject(error) : resolve()) });
       if (!queue.flushing) void this.flush(target.sessionId);
     });
   }
@@ -51,12 +56,7 @@ export class Sequencer {
           await appendSessionEvents(this.pool, {
             tenantId: queue.tenantId,
             sessionId,
-            events: batch.map(({ type, payload, actorUserId, yjsUpdate }) => ({
-              type,
-              payload,
-              actorUserId,
-              yjsUpdate,
-            })),
+            events: batch.flatMap((item) => item.events),
           });
           for (const item of batch) item.done();
           this.onAppended({ tenantId: queue.tenantId, sessionId }, batch.length);

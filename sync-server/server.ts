@@ -8,11 +8,12 @@ import { classWithPlace, inClass } from "../core/classPlace";
 import { stateAt, writeCheckpoint } from "../core/docState";
 import type { Logger } from "../core/logger";
 import { can, type Actor } from "../core/permissions";
+import { validateEvent } from "../core/sessionEvents";
 import { verifySyncToken, type SyncClaims } from "../core/syncToken";
 import type { Database } from "../db/client";
 import { withTenant } from "../db/tenantContext";
 import { Sequencer } from "./sequencer";
-import { changesNothing, updateRoots } from "./updateRoots";
+import { changesNothing, readUpdate } from "./updateRoots";
 
 /**
  * The live studio's sync server (DESIGN.md section 6): one Y.Doc per class
@@ -40,7 +41,7 @@ export const CLOSE = {
 
 export interface SyncContext {
   claims: SyncClaims;
-  canDraw: boolean;
+  powers: { draw: boolean; navigate: boolean; changeScene: boolean };
   /** The connection's WebSocket, to close it whole (see CLOSE). */
   socket: WebSocket;
 }
@@ -68,11 +69,16 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
   // The school of each loaded class, for work after its last connection is gone.
   const tenants = new Map<string, string>();
   const sinceCheckpoint = new Map<string, number>();
+  // Checkpoints being written, so closing waits for them before the pool goes.
+  const writing = new Set<Promise<void>>();
   const checkpoint = (target: { tenantId: string; sessionId: string }) => {
     sinceCheckpoint.set(target.sessionId, 0);
-    writeCheckpoint(deps, target).catch((error: unknown) =>
-      deps.log.warn({ err: error, sessionId: target.sessionId }, "could not write a checkpoint"),
-    );
+    const write = writeCheckpoint(deps, target)
+      .catch((error: unknown) =>
+        deps.log.warn({ err: error, sessionId: target.sessionId }, "could not write a checkpoint"),
+      )
+      .finally(() => writing.delete(write));
+    writing.add(write);
   };
   const sequencer = new Sequencer(deps.pool, (target, count) => {
     const pending = (sinceCheckpoint.get(target.sessionId) ?? 0) + count;
@@ -91,11 +97,16 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
       );
       if (session.status !== "live" || !place) throw new Error("not a participant of a live class");
       const here = { tenantId: claims.tid, kind: "session" as const, sessionId: claims.sid };
-      const canDraw = can(inClass(actor, claims.sid, place), "board:draw", here);
+      const me = inClass(actor, claims.sid, place);
+      const powers = {
+        draw: can(me, "board:draw", here),
+        navigate: can(me, "slides:navigate", here),
+        changeScene: can(me, "scene:change", here),
+      };
       // Hocuspocus itself refuses (and does not apply) updates from read-only connections.
-      connectionConfig.readOnly = !canDraw;
+      connectionConfig.readOnly = !powers.draw && !powers.navigate && !powers.changeScene;
       tenants.set(claims.sid, claims.tid);
-      return { claims: { ...claims, role: place.role, grants: place.grants }, canDraw };
+      return { claims: { ...claims, role: place.role, grants: place.grants }, powers };
     },
 
     async onLoadDocument({ document, context }) {
@@ -119,23 +130,28 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
       // Sync step 1 carries a state vector, not a change.
       if (type === 0 || connection.readOnly) return;
       if (changesNothing(document, payload)) return;
-      const roots = updateRoots(document, payload);
-      const boards = roots ? [...roots].filter((root) => root.startsWith("board:")) : [];
-      if (!roots || roots.size === 0 || boards.length !== roots.size || !context.canDraw) {
+      const events = classify(document, payload, context);
+      // Checked here, one update at a time: a bad value must not fail others' batch.
+      const valid = events?.every((event) => {
+        try {
+          validateEvent(event);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (!events || !valid) {
         throw Object.assign(new Error(CLOSE.forbidden.reason), CLOSE.forbidden);
       }
       try {
         await sequencer.append(
           { tenantId: context.claims.tid, sessionId: context.claims.sid },
-          {
-            type: "whiteboard.updated",
-            payload: {
-              boardId: boards[0]!.slice("board:".length) || "main",
-              bytes: payload.byteLength,
-            },
+          events.map((event, i) => ({
+            ...event,
             actorUserId: context.claims.sub,
-            yjsUpdate: payload,
-          },
+            // The update itself travels once, with the first of its events.
+            yjsUpdate: i === 0 ? payload : null,
+          })),
         );
       } catch (error) {
         deps.log.error(
@@ -177,6 +193,56 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
     async close() {
       hocuspocus.closeConnections();
       wss.close();
+      // Unloading is asynchronous; give documents a moment to unload and checkpoint.
+      const deadline = Date.now() + 2_000;
+      while (hocuspocus.getDocumentsCount() > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await Promise.all(writing);
     },
   };
+}
+
+type StudioEvent =
+  | { type: "whiteboard.updated"; payload: { boardId: string; bytes: number } }
+  | { type: "slide.changed"; payload: { deckId: string; page: number } }
+  | { type: "scene.changed"; payload: { sceneId: string } };
+
+/**
+ * What an update does to the studio, as events for the log, or null when the
+ * sender may not do it. The document's top-level types: `scene` (map: `current`
+ * → scene id), `slides` (map: deck id → page) and one `board:<id>` map per
+ * board. Anything else is refused.
+ */
+function classify(document: Y.Doc, update: Uint8Array, context: SyncContext): StudioEvent[] | null {
+  const read = readUpdate(document, update);
+  if (!read || read.roots.size === 0) return null;
+  const { powers } = context;
+  const events: StudioEvent[] = [];
+  for (const root of read.roots) {
+    if (root.startsWith("board:")) {
+      if (!powers.draw) return null;
+    } else if (root === "slides") {
+      if (!powers.navigate) return null;
+    } else if (root === "scene") {
+      if (!powers.changeScene) return null;
+    } else {
+      return null;
+    }
+  }
+  for (const entry of read.entries) {
+    if (entry.root === "scene" && entry.key === "current" && typeof entry.value === "string") {
+      events.push({ type: "scene.changed", payload: { sceneId: entry.value } });
+    } else if (entry.root === "slides" && typeof entry.value === "number") {
+      events.push({ type: "slide.changed", payload: { deckId: entry.key, page: entry.value } });
+    }
+  }
+  const boards = [...read.roots].filter((root) => root.startsWith("board:"));
+  if (boards.length > 0 || events.length === 0) {
+    events.unshift({
+      type: "whiteboard.updated",
+      payload: { boardId: boards[0]?.slice("board:".length) || "main", bytes: update.byteLength },
+    });
+  }
+  return events;
 }

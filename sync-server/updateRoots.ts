@@ -5,10 +5,18 @@ type DecodedItem = {
   id: ID;
   length: number;
   parent: string | ID | null;
+  parentSub: string | null;
   origin: ID | null;
   rightOrigin: ID | null;
   content: unknown;
 };
+
+/** A key set directly on a top-level map, e.g. `slides[deckId] = page`. */
+export interface RootEntry {
+  root: string;
+  key: string;
+  value: unknown;
+}
 
 /**
  * The top-level types (e.g. `board:<scene>`) an incoming Yjs update would
@@ -19,6 +27,17 @@ type DecodedItem = {
  * refused rather than guessed at.
  */
 export function updateRoots(doc: Y.Doc, update: Uint8Array): Set<string> | null {
+  return readUpdate(doc, update)?.roots ?? null;
+}
+
+/**
+ * The roots an update changes and the keys it sets directly on top-level maps
+ * (with their new values), or null when its place cannot be found.
+ */
+export function readUpdate(
+  doc: Y.Doc,
+  update: Uint8Array,
+): { roots: Set<string>; entries: RootEntry[] } | null {
   const { structs, ds } = Y.decodeUpdate(update) as unknown as {
     structs: DecodedItem[];
     ds: { clients: Map<number, { clock: number; len: number }[]> };
@@ -47,6 +66,27 @@ export function updateRoots(doc: Y.Doc, update: Uint8Array): Set<string> | null 
     return type ? Y.findRootTypeKey(type) : null;
   };
 
+  /** For an item placed by a neighbour, the neighbour's map key and whether it sits on a root. */
+  const placeOfExisting = (id: ID): { key: string | null; onRoot: boolean } => {
+    try {
+      const item = Y.getItem(doc.store, id as Y.ID) as Y.Item;
+      return {
+        key: item.parentSub,
+        onRoot: (item.parent as Y.AbstractType<unknown>)?._item === null,
+      };
+    } catch {
+      return { key: null, onRoot: false };
+    }
+  };
+  const placeOf = (item: DecodedItem): { key: string | null; onRoot: boolean } => {
+    if (typeof item.parent === "string") return { key: item.parentSub, onRoot: true };
+    if (item.parent) return { key: item.parentSub, onRoot: false };
+    const neighbour = item.origin ?? item.rightOrigin;
+    if (!neighbour) return { key: null, onRoot: false };
+    const local = inUpdate(neighbour);
+    return local ? placeOf(local) : placeOfExisting(neighbour);
+  };
+
   const seen = new Map<DecodedItem, string | null>();
   const rootOf = (item: DecodedItem): string | null => {
     if (seen.has(item)) return seen.get(item)!;
@@ -70,10 +110,16 @@ export function updateRoots(doc: Y.Doc, update: Uint8Array): Set<string> | null 
   };
 
   const roots = new Set<string>();
+  const entries: RootEntry[] = [];
   for (const item of items) {
     const root = rootOf(item);
     if (root === null) return null;
     roots.add(root);
+    const place = placeOf(item);
+    const content = item.content as { arr?: unknown[] };
+    if (place.onRoot && place.key !== null && Array.isArray(content.arr)) {
+      entries.push({ root, key: place.key, value: content.arr.at(-1) });
+    }
   }
   for (const [client, ranges] of ds.clients) {
     for (const { clock } of ranges) {
@@ -83,7 +129,7 @@ export function updateRoots(doc: Y.Doc, update: Uint8Array): Set<string> | null 
       if (root !== null) roots.add(root);
     }
   }
-  return roots;
+  return { roots, entries };
 }
 
 /** True when applying the update would change nothing (a re-sent or empty update). */

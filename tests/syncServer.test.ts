@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { HocuspocusProvider } from "@hocuspocus/provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as Y from "yjs";
@@ -109,7 +110,7 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
     expect(types.filter((t) => t === "whiteboard.updated")).toHaveLength(1);
   });
 
-  it("refuses changes outside the board (not yet part of the studio)", async () => {
+  it("refuses changes to parts of the document that are not the studio's", async () => {
     const { sessionId, teacher } = await liveClass();
     const host = await open(teacher, sessionId);
     host.doc.getMap("somewhere-else").set("x", 1);
@@ -181,5 +182,34 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
     }
     const now = await stateAt(deps, { tenantId, sessionId }, { time: new Date() });
     expect(board(now.doc).toJSON()).toEqual(board(host.doc).toJSON());
+  });
+
+  it("sequences slide and scene changes by teachers as their own events; students follow", async () => {
+    const { sessionId, teacher, student } = await liveClass();
+    const host = await open(teacher, sessionId);
+    const pupil = await open(student, sessionId);
+    const deckId = randomUUID();
+    const sceneId = randomUUID();
+    host.doc.getMap("slides").set(deckId, 3);
+    host.doc.getMap("scene").set("current", sceneId);
+    await until(() => pupil.doc.getMap("scene").get("current") === sceneId);
+    expect(pupil.doc.getMap("slides").get(deckId)).toBe(3);
+    const { rows } = await owner.pool.query<{ type: string; payload: unknown }>(
+      `select type, payload from session_state_events
+        where session_id = $1 and type in ('slide.changed', 'scene.changed') order by sequence`,
+      [sessionId],
+    );
+    expect(rows).toEqual([
+      { type: "slide.changed", payload: { deckId, page: 3 } },
+      { type: "scene.changed", payload: { sceneId } },
+    ]);
+
+    // A student moving the slides is refused, and so is a scene that is not an id.
+    pupil.doc.getMap("slides").set(deckId, 9);
+    host.doc.getMap("scene").set("current", "not-a-scene");
+    await until(() => host.closes.some((c) => c.reason === "this change is not allowed for you"));
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await eventTypes(owner.pool, sessionId);
+    expect(again.filter((t) => t === "slide.changed" || t === "scene.changed")).toHaveLength(2);
   });
 });
