@@ -70,7 +70,7 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
   const tenants = new Map<string, string>();
   const sinceCheckpoint = new Map<string, number>();
   // Checkpoints being written, so closing waits for them before the pool goes.
-  const writing = new Set<Promise<void>>();
+  const writing = new Set<Promise<unknown>>();
   const checkpoint = (target: { tenantId: string; sessionId: string }) => {
     sinceCheckpoint.set(target.sessionId, 0);
     const write = writeCheckpoint(deps, target)
