@@ -4,6 +4,7 @@ import express from "express";
 import { announceDevReady, createWebApp } from "./app/web.server";
 import { ConfigError, loadConfig, type Config } from "./core/config";
 import { openDatabase, StartupError, type OpenDatabase } from "./core/database";
+import { createClassEventHub } from "./core/classEvents";
 import { checkHealth, checkReadiness, type Readiness } from "./core/health";
 import { mediaFromConfig } from "./core/livekit";
 import { createLogger, type Logger } from "./core/logger";
@@ -65,21 +66,28 @@ async function listen(
   database: OpenDatabase,
   readiness: Readiness,
 ): Promise<{ server: http.Server; close(): Promise<void> }> {
-  const deps = { config, log, db: database, readiness };
+  const web = config.ROLE === "all" || config.ROLE === "web";
+  const syncing = config.ROLE === "all" || config.ROLE === "sync";
+  // One LISTEN connection per process, shared by event streams and sync pushes.
+  const classEvents =
+    web || syncing
+      ? await createClassEventHub({ pool: database.pool, listenUrl: database.url, log })
+      : null;
+  const deps = { config, log, db: database, readiness, classEvents: classEvents ?? undefined };
   // Sync and jobs processes have no pages, but still answer the platform's probes.
-  const { app, close } =
-    config.ROLE === "all" || config.ROLE === "web"
-      ? await createWebApp(deps)
-      : { app: probesOnly(deps), close: async () => {} };
+  const { app, close } = web
+    ? await createWebApp(deps)
+    : { app: probesOnly(deps), close: async () => {} };
   const server = http.createServer(app);
   // The live studio's WebSockets (/sync): on the web port with ROLE=all, alone with ROLE=sync.
   const sync =
-    config.ROLE === "all" || config.ROLE === "sync"
+    syncing && classEvents
       ? createSyncServer({
           db: database.db,
           pool: database.pool,
           authSecret: config.AUTH_SECRET,
           log,
+          classEvents,
         })
       : null;
   server.on("upgrade", (request, socket, head) => {
@@ -94,6 +102,7 @@ async function listen(
     close: async () => {
       await sync?.close();
       await close();
+      await classEvents?.close();
     },
   };
 }

@@ -9,7 +9,7 @@ import { errorBody, toAppError } from "../core/errors";
 import type { Readiness } from "../core/health";
 import type { Logger } from "../core/logger";
 import type { OpenDatabase } from "../core/database";
-import { createClassEventHub } from "../core/classEvents";
+import { createClassEventHub, type ClassEventHub } from "../core/classEvents";
 import { mediaFromConfig } from "../core/livekit";
 import { createMailer } from "../core/mailer";
 import { egressOutputFrom } from "../core/recording";
@@ -25,6 +25,8 @@ export interface WebDeps {
   db: OpenDatabase;
   log: Logger;
   readiness: Readiness;
+  /** The process's class event feed, when it is shared with the sync server (ROLE=all). */
+  classEvents?: ClassEventHub;
 }
 
 const BUILD_PATH = path.resolve("build/index.js");
@@ -59,11 +61,10 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
   const auth = createAuth({ config, directory: deps.db.directory, mailer });
   const media = mediaFromConfig(config);
   const storage = createStorage(config);
-  const classEvents = await createClassEventHub({
-    pool: deps.db.pool,
-    listenUrl: deps.db.url,
-    log,
-  });
+  const ownFeed = !deps.classEvents;
+  const classEvents =
+    deps.classEvents ??
+    (await createClassEventHub({ pool: deps.db.pool, listenUrl: deps.db.url, log }));
 
   // Fingerprinted assets can be cached forever; the rest of public/ for an hour.
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
@@ -94,7 +95,7 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
     }),
   );
   app.use(lastResort(log));
-  return { app, close: () => classEvents.close() };
+  return { app, close: async () => (ownFeed ? classEvents.close() : undefined) };
 }
 
 /** Tell the Remix dev server this process is serving the current build. */

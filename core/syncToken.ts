@@ -40,18 +40,20 @@ export async function mintSyncToken(
   return { token, expiresAt };
 }
 
-/** The token's claims, or null when it is forged, expired or malformed. */
+/** The token's claims and expiry, or null when it is forged, expired or malformed. */
 export async function verifySyncToken(
   authSecret: string,
   token: string,
-): Promise<SyncClaims | null> {
+): Promise<(SyncClaims & { expiresAt: Date }) | null> {
   try {
     const { payload } = await jwtVerify(token, keyFor(authSecret), {
       audience: AUDIENCE,
       algorithms: ["HS256"],
     });
     const parsed = syncClaimsSchema.safeParse(payload);
-    return parsed.success ? parsed.data : null;
+    return parsed.success && payload.exp
+      ? { ...parsed.data, expiresAt: new Date(payload.exp * 1_000) }
+      : null;
   } catch {
     return null;
   }

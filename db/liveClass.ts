@@ -4,6 +4,7 @@ import type { SessionRow } from "./classroom";
 import type pg from "pg";
 import { NOTIFY_CHANNEL } from "./eventLog";
 import { notifyCommitted } from "./eventNotifier";
+import type { sessionGrants } from "./schema/roles";
 import type { TenantTx } from "./tenantContext";
 
 /* A class while it runs: its row under lock, who is in it, its recordings. */
@@ -63,6 +64,17 @@ export async function findParticipant(
       and(eq(sessionParticipants.sessionId, sessionId), eq(sessionParticipants.userId, userId)),
     );
   return row ?? null;
+}
+
+export async function setParticipantGrants(
+  tx: TenantTx,
+  participantId: string,
+  grants: (typeof sessionGrants)[number][],
+) {
+  await tx
+    .update(sessionParticipants)
+    .set({ grants, updatedAt: new Date() })
+    .where(eq(sessionParticipants.id, participantId));
 }
 
 /** Record that someone is in the class now (their place is created on first join). */

@@ -1,19 +1,19 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { Hocuspocus } from "@hocuspocus/server";
+import { Hocuspocus, type Connection, type Document } from "@hocuspocus/server";
 import type pg from "pg";
 import { WebSocketServer, type WebSocket } from "ws";
 import * as Y from "yjs";
-import { classWithPlace, inClass } from "../core/classPlace";
+import type { ClassEvent, ClassEventHub } from "../core/classEvents";
 import { stateAt, writeCheckpoint } from "../core/docState";
 import type { Logger } from "../core/logger";
-import { can, type Actor } from "../core/permissions";
-import { validateEvent } from "../core/sessionEvents";
-import { verifySyncToken, type SyncClaims } from "../core/syncToken";
+import { verifySyncToken } from "../core/syncToken";
 import type { Database } from "../db/client";
-import { withTenant } from "../db/tenantContext";
+import { admit, NotAdmittedError, readOnly, type Access } from "./access";
+import { createClassPush } from "./classPush";
+import { classify } from "./classify";
 import { Sequencer } from "./sequencer";
-import { changesNothing, readUpdate } from "./updateRoots";
+import { changesNothing } from "./updateRoots";
 
 /**
  * The live studio's sync server (DESIGN.md section 6): one Y.Doc per class
@@ -29,19 +29,21 @@ import { changesNothing, readUpdate } from "./updateRoots";
 export const SYNC_PATH = "/sync";
 
 /**
- * How the server ends a connection. A refused change closes the document with
- * the reason (the provider stops: re-sending would be refused again); an event
- * log that cannot be written closes the socket with 4503, and the provider
- * reconnects and re-sends.
+ * How the server ends a connection. Closing a document reaches the provider
+ * as code 1000 with the reason, so clients tell these apart by reason: a
+ * refused change, a person who left and an ended class close the document (the
+ * provider stops). An event log that cannot be written (4503) and a token not
+ * refreshed in time (4401) close the socket, and the provider reconnects.
  */
 export const CLOSE = {
   eventLogUnavailable: { code: 4503, reason: "class paused: the event log is not writable" },
   forbidden: { code: 4403, reason: "this change is not allowed for you" },
+  tokenExpired: { code: 4401, reason: "sync token expired" },
+  left: { code: 4401, reason: "you are no longer in this class" },
+  ended: { code: 4410, reason: "the class has ended" },
 } as const;
 
-export interface SyncContext {
-  claims: SyncClaims;
-  powers: { draw: boolean; navigate: boolean; changeScene: boolean };
+export interface SyncContext extends Access {
   /** The connection's WebSocket, to close it whole (see CLOSE). */
   socket: WebSocket;
 }
@@ -51,8 +53,12 @@ export interface SyncDeps {
   pool: pg.Pool;
   authSecret: string;
   log: Logger;
+  /** The process's live feed of class events, for pushes and for enforcing leaves and grants. */
+  classEvents: ClassEventHub;
   /** Write a checkpoint after this many sequenced updates of a class (default 300). */
   checkpointEvery?: number;
+  /** How long past its token's expiry a connection may wait for a fresh one (default 30 s). */
+  tokenGraceMs?: number;
 }
 
 export interface SyncServer {
@@ -63,6 +69,7 @@ export interface SyncServer {
 }
 
 const documentName = (sessionId: string) => `session:${sessionId}`;
+const sessionOf = (name: string) => name.slice("session:".length);
 
 export function createSyncServer(deps: SyncDeps): SyncServer {
   const every = deps.checkpointEvery ?? 300;
@@ -85,28 +92,68 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
     if (pending >= every) checkpoint(target);
     else sinceCheckpoint.set(target.sessionId, pending);
   });
+  const push = createClassPush(deps.classEvents, deps.pool, deps.log);
+  const tokens = tokenRefresher(deps.tokenGraceMs ?? 30_000);
+
+  /** Re-read a person's place after the log says it changed; close them if it is gone. */
+  const reAdmit = async (connection: Connection<SyncContext>) => {
+    try {
+      apply(connection, await admit(deps.db, connection.context.claims));
+    } catch (error) {
+      if (error instanceof NotAdmittedError) connection.close(CLOSE.left);
+      else deps.log.warn({ err: error }, "could not re-check a sync connection");
+    }
+  };
+  const enforce = (document: Document, events: ClassEvent[]) => {
+    const connections = () => document.getConnections() as Connection<SyncContext>[];
+    // Ending a class also records everyone leaving; say it ended, not that they left.
+    if (events.some((event) => event.type === "session.ended")) {
+      for (const connection of connections()) connection.close(CLOSE.ended);
+      return;
+    }
+    for (const event of events) {
+      const subject = (event.payload as { userId?: string } | null)?.userId;
+      const theirs = connections().filter((c) => c.context.claims.sub === subject);
+      if (event.type === "participant.left") {
+        for (const connection of theirs) connection.close(CLOSE.left);
+      } else if (
+        event.type === "participant.grant_changed" ||
+        event.type === "participant.role_changed"
+      ) {
+        for (const connection of theirs) void reAdmit(connection);
+      }
+    }
+  };
+
   const hocuspocus = new Hocuspocus<SyncContext>({
     quiet: true,
     async onAuthenticate({ token, documentName: name, connectionConfig }) {
-      const claims = await verifySyncToken(deps.authSecret, token);
-      if (!claims || name !== documentName(claims.sid)) throw new Error("invalid sync token");
+      const verified = await verifySyncToken(deps.authSecret, token);
+      if (!verified || name !== documentName(verified.sid)) throw new Error("invalid sync token");
       // Still a live class, and still the person's place in it (the token may be minutes old).
-      const actor: Actor = { userId: claims.sub, tenantId: claims.tid, tenantRole: "student" };
-      const { session, place } = await withTenant(deps.db, claims.tid, (tx) =>
-        classWithPlace(tx, actor, claims.sid),
-      );
-      if (session.status !== "live" || !place) throw new Error("not a participant of a live class");
-      const here = { tenantId: claims.tid, kind: "session" as const, sessionId: claims.sid };
-      const me = inClass(actor, claims.sid, place);
-      const powers = {
-        draw: can(me, "board:draw", here),
-        navigate: can(me, "slides:navigate", here),
-        changeScene: can(me, "scene:change", here),
-      };
-      // Hocuspocus itself refuses (and does not apply) updates from read-only connections.
-      connectionConfig.readOnly = !powers.draw && !powers.navigate && !powers.changeScene;
+      const { expiresAt, ...claims } = verified;
+      const access = await admit(deps.db, claims);
+      connectionConfig.readOnly = readOnly(access.powers);
       tenants.set(claims.sid, claims.tid);
-      return { claims: { ...claims, role: place.role, grants: place.grants }, powers };
+      return { ...access, expiresAt };
+    },
+
+    async connected({ connection, context }) {
+      const { expiresAt } = context as SyncContext & { expiresAt: Date };
+      tokens.schedule(connection, expiresAt);
+      connection.onClose(() => tokens.forget(connection));
+    },
+
+    async onTokenSync({ token, connection }) {
+      // The provider answered our request for a fresh token: same person, same class.
+      const verified = await verifySyncToken(deps.authSecret, token);
+      const { claims } = connection.context;
+      if (!verified || verified.sub !== claims.sub || verified.sid !== claims.sid) {
+        throw Object.assign(new Error(CLOSE.tokenExpired.reason), CLOSE.tokenExpired);
+      }
+      const { expiresAt, ...fresh } = verified;
+      apply(connection, await admit(deps.db, fresh));
+      tokens.schedule(connection, expiresAt);
     },
 
     async onLoadDocument({ document, context }) {
@@ -117,8 +164,14 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
       return document;
     },
 
+    async afterLoadDocument({ document, context }) {
+      const target = { tenantId: context.claims.tid, sessionId: context.claims.sid };
+      await push.watch(document, target, (events) => enforce(document, events));
+    },
+
     async afterUnloadDocument({ documentName: name }) {
-      const sessionId = name.slice("session:".length);
+      push.unwatch(name);
+      const sessionId = sessionOf(name);
       const tenantId = tenants.get(sessionId);
       tenants.delete(sessionId);
       if (tenantId && (sinceCheckpoint.get(sessionId) ?? 0) > 0)
@@ -130,19 +183,8 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
       // Sync step 1 carries a state vector, not a change.
       if (type === 0 || connection.readOnly) return;
       if (changesNothing(document, payload)) return;
-      const events = classify(document, payload, context);
-      // Checked here, one update at a time: a bad value must not fail others' batch.
-      const valid = events?.every((event) => {
-        try {
-          validateEvent(event);
-          return true;
-        } catch {
-          return false;
-        }
-      });
-      if (!events || !valid) {
-        throw Object.assign(new Error(CLOSE.forbidden.reason), CLOSE.forbidden);
-      }
+      const events = classify(document, payload, context.powers);
+      if (!events) throw Object.assign(new Error(CLOSE.forbidden.reason), CLOSE.forbidden);
       try {
         await sequencer.append(
           { tenantId: context.claims.tid, sessionId: context.claims.sid },
@@ -203,46 +245,45 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
   };
 }
 
-type StudioEvent =
-  | { type: "whiteboard.updated"; payload: { boardId: string; bytes: number } }
-  | { type: "slide.changed"; payload: { deckId: string; page: number } }
-  | { type: "scene.changed"; payload: { sceneId: string } };
+/** New access for an open connection: its context (the object hooks see) and read-only flag. */
+function apply(connection: Connection<SyncContext>, access: Access) {
+  Object.assign(connection.context, access);
+  connection.readOnly = readOnly(access.powers);
+}
 
 /**
- * What an update does to the studio, as events for the log, or null when the
- * sender may not do it. The document's top-level types: `scene` (map: `current`
- * → scene id), `slides` (map: deck id → page) and one `board:<id>` map per
- * board. Anything else is refused.
+ * Tokens are short-lived; a connection outlives them by asking its provider for
+ * a fresh one (Hocuspocus's token sync) a little before expiry, without
+ * reconnecting. One that has not answered by expiry plus the grace is closed.
  */
-function classify(document: Y.Doc, update: Uint8Array, context: SyncContext): StudioEvent[] | null {
-  const read = readUpdate(document, update);
-  if (!read || read.roots.size === 0) return null;
-  const { powers } = context;
-  const events: StudioEvent[] = [];
-  for (const root of read.roots) {
-    if (root.startsWith("board:")) {
-      if (!powers.draw) return null;
-    } else if (root === "slides") {
-      if (!powers.navigate) return null;
-    } else if (root === "scene") {
-      if (!powers.changeScene) return null;
-    } else {
-      return null;
-    }
-  }
-  for (const entry of read.entries) {
-    if (entry.root === "scene" && entry.key === "current" && typeof entry.value === "string") {
-      events.push({ type: "scene.changed", payload: { sceneId: entry.value } });
-    } else if (entry.root === "slides" && typeof entry.value === "number") {
-      events.push({ type: "slide.changed", payload: { deckId: entry.key, page: entry.value } });
-    }
-  }
-  const boards = [...read.roots].filter((root) => root.startsWith("board:"));
-  if (boards.length > 0 || events.length === 0) {
-    events.unshift({
-      type: "whiteboard.updated",
-      payload: { boardId: boards[0]?.slice("board:".length) || "main", bytes: update.byteLength },
-    });
-  }
-  return events;
+function tokenRefresher(graceMs: number) {
+  const timers = new Map<
+    Connection<SyncContext>,
+    { expiresAt: number; timers: NodeJS.Timeout[] }
+  >();
+  const forget = (connection: Connection<SyncContext>) => {
+    for (const timer of timers.get(connection)?.timers ?? []) clearTimeout(timer);
+    timers.delete(connection);
+  };
+  return {
+    forget,
+    schedule(connection: Connection<SyncContext>, expiresAt: Date) {
+      // A token no newer than the one we hold changes nothing (and must not make us ask again at once).
+      if (expiresAt.getTime() <= (timers.get(connection)?.expiresAt ?? 0)) return;
+      forget(connection);
+      const left = expiresAt.getTime() - Date.now();
+      const ask = setTimeout(
+        () => connection.requestToken(),
+        Math.max(0, left - Math.min(60_000, left / 3)),
+      );
+      // The whole socket: the provider reconnects and asks its token function afresh.
+      const expire = setTimeout(
+        () => connection.context.socket.close(CLOSE.tokenExpired.code, CLOSE.tokenExpired.reason),
+        Math.max(0, left + graceMs),
+      );
+      ask.unref();
+      expire.unref();
+      timers.set(connection, { expiresAt: expiresAt.getTime(), timers: [ask, expire] });
+    },
+  };
 }

@@ -3,6 +3,9 @@ import { HocuspocusProvider } from "@hocuspocus/provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as Y from "yjs";
 import { stateAt } from "../core/docState";
+import { appendSessionEvents } from "../core/sessionEvents";
+import { mintSyncToken, verifySyncToken } from "../core/syncToken";
+import type { PushedEvents } from "../sync-server/classPush";
 import { DEMO_PASSWORD } from "../db/seed";
 import { eventTypes, refuseEvents, scheduleDemoClass } from "./support/classFixtures";
 import { connect } from "./support/fixtures";
@@ -12,8 +15,9 @@ let app: TestApp;
 const owner = connect(inject("ownerDatabaseUrl"), 2);
 const providers: HocuspocusProvider[] = [];
 beforeAll(async () => {
-  // Checkpoints every 10 updates, so documents load and rebuild across several.
-  app = await startWebApp({}, { checkpointEvery: 10 });
+  // Checkpoints every 10 updates, so documents load and rebuild across several;
+  // a connection waits half a second past its token for a fresh one.
+  app = await startWebApp({}, { checkpointEvery: 10, tokenGraceMs: 500 });
 });
 afterAll(async () => {
   for (const provider of providers) provider.destroy();
@@ -34,26 +38,41 @@ async function liveClass() {
   await teacher.api(`/api/sessions/${setup.sessionId}/start`);
   await teacher.api(`/api/sessions/${setup.sessionId}/join`);
   await student.api(`/api/sessions/${setup.sessionId}/join`);
-  return { ...setup, teacher, student };
+  return {
+    ...setup,
+    teacher,
+    student,
+    teacherId: setup.id("teacher"),
+    studentId: setup.id("student1"),
+  };
 }
 
-/** A real provider in this process, connected with a token from the web app. */
-async function open(browser: Browser, sessionId: string) {
+async function syncToken(browser: Browser, sessionId: string) {
   const response = await browser.api(`/api/sessions/${sessionId}/sync-token`);
   expect(response.status).toBe(200);
-  const { token, document } = (await response.json()) as { token: string; document: string };
+  return (await response.json()) as { token: string; document: string };
+}
+
+/**
+ * A real provider in this process, connected with a token from the web app (or
+ * from `token`, asked again whenever the server wants a fresh one).
+ */
+async function open(browser: Browser, sessionId: string, token?: () => Promise<string>) {
+  const first = await syncToken(browser, sessionId);
   const doc = new Y.Doc();
   const closes: { code: number; reason: string }[] = [];
+  const pushed: PushedEvents[] = [];
   const provider = new HocuspocusProvider({
     url: `${app.url.replace("http", "ws")}/sync`,
-    name: document,
+    name: first.document,
     document: doc,
-    token,
+    token: token ?? first.token,
     onClose: ({ event }) => closes.push({ code: event.code, reason: event.reason }),
+    onStateless: ({ payload }) => pushed.push(JSON.parse(payload) as PushedEvents),
   });
   providers.push(provider);
   await until(() => provider.isSynced);
-  return { doc, provider, closes };
+  return { doc, provider, closes, pushed };
 }
 
 async function until(check: () => boolean, timeoutMs = 10_000) {
@@ -211,5 +230,125 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
     await new Promise((r) => setTimeout(r, 200));
     const again = await eventTypes(owner.pool, sessionId);
     expect(again.filter((t) => t === "slide.changed" || t === "scene.changed")).toHaveLength(2);
+  });
+
+  it("pushes class events to open documents as stateless messages, each person seeing theirs", async () => {
+    const { sessionId, tenantId, teacher, student, teacherId } = await liveClass();
+    const host = await open(teacher, sessionId);
+    const pupil = await open(student, sessionId);
+    const chat = (audience: "everyone" | "teachers") => ({
+      type: "chat.posted",
+      payload: { messageId: randomUUID(), body: `to ${audience}`, audience },
+      actorUserId: teacherId,
+    });
+    await appendSessionEvents(owner.pool, {
+      tenantId,
+      sessionId,
+      events: [chat("everyone"), chat("teachers")],
+    });
+    board(host.doc).set("between", "a board change is not pushed, it is in the document");
+    await appendSessionEvents(owner.pool, { tenantId, sessionId, events: [chat("everyone")] });
+    const bodies = (pushed: PushedEvents[]) =>
+      pushed.flatMap((m) => m.events.map((e) => (e.payload as { body: string }).body));
+    await until(() => bodies(pupil.pushed).length === 2 && bodies(host.pushed).length === 3);
+    expect(bodies(host.pushed)).toEqual(["to everyone", "to teachers", "to everyone"]);
+    expect(bodies(pupil.pushed)).toEqual(["to everyone", "to everyone"]);
+    // Each message says where the previous one ended, so a client can tell it missed one.
+    for (const { pushed } of [host, pupil]) {
+      pushed.slice(1).forEach((message, i) => expect(message.since).toBe(pushed[i]!.last));
+      expect(pushed.flatMap((m) => m.events.map((e) => e.type))).not.toContain(
+        "whiteboard.updated",
+      );
+    }
+    const { rows } = await owner.pool.query<{ last: number }>(
+      `select max(sequence)::int as last from session_state_events
+        where session_id = $1 and type = 'chat.posted'`,
+      [sessionId],
+    );
+    expect(pupil.pushed.at(-1)!.last).toBe(rows[0]!.last);
+  });
+
+  it("lets a student draw once granted, without reconnecting, and stops them when it is taken back", async () => {
+    const { sessionId, teacher, student, studentId } = await liveClass();
+    const host = await open(teacher, sessionId);
+    const pupil = await open(student, sessionId);
+    const grant = (granted: boolean) =>
+      teacher.api(`/api/sessions/${sessionId}/participants/${studentId}/grants`, {
+        json: { grant: "can_draw", granted },
+      });
+    expect((await grant(true)).status).toBe(200);
+    await until(() => pupil.provider.configuration.websocketProvider.status === "connected");
+    // The grant reaches the open connection through the log's feed.
+    await until(() =>
+      pupil.pushed.some((m) => m.events.some((e) => e.type === "participant.grant_changed")),
+    );
+    board(pupil.doc).set("by the student", "granted");
+    await until(() => board(host.doc).get("by the student") === "granted");
+    expect(pupil.closes).toEqual([]);
+
+    expect((await grant(false)).status).toBe(200);
+    await until(
+      () =>
+        pupil.pushed.filter((m) => m.events.some((e) => e.type === "participant.grant_changed"))
+          .length === 2,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    board(pupil.doc).set("after", "revoked");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(board(host.doc).get("after")).toBeUndefined();
+    const drawn = (await eventTypes(owner.pool, sessionId)).filter(
+      (t) => t === "whiteboard.updated",
+    );
+    expect(drawn).toHaveLength(1);
+
+    // Students cannot hand out grants; bad bodies are typed errors.
+    const bystander = await student.api(
+      `/api/sessions/${sessionId}/participants/${studentId}/grants`,
+      { json: { grant: "can_draw", granted: true } },
+    );
+    expect(bystander.status).toBe(403);
+    const bad = await teacher.api(`/api/sessions/${sessionId}/participants/${studentId}/grants`, {
+      json: { grant: "can_fly", granted: true },
+    });
+    expect(bad.status).toBe(422);
+  });
+
+  it("closes the connections of people who leave, and everyone's when the class ends", async () => {
+    const { sessionId, teacher, student } = await liveClass();
+    const host = await open(teacher, sessionId);
+    const pupil = await open(student, sessionId);
+    expect((await student.api(`/api/sessions/${sessionId}/leave`)).status).toBe(200);
+    await until(() =>
+      pupil.closes.some((c) => c.reason === "you are no longer in this class"),
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}: ${JSON.stringify(pupil.closes)}`);
+    });
+    pupil.provider.destroy();
+    expect(host.closes).toEqual([]);
+    expect((await teacher.api(`/api/sessions/${sessionId}/end`)).status).toBe(200);
+    await until(() => host.closes.some((c) => c.reason === "the class has ended"));
+  });
+
+  it("refreshes tokens without dropping the connection, and closes one whose token runs out", async () => {
+    const { sessionId, teacher } = await liveClass();
+    const secret = inject("serverEnv").AUTH_SECRET;
+    const { token } = await syncToken(teacher, sessionId);
+    const claims = (await verifySyncToken(secret, token))!;
+    const { expiresAt: _, ...rest } = claims;
+    let asked = 0;
+    // Two-second tokens: the server asks for a fresh one before each runs out.
+    const fresh = async () => {
+      asked += 1;
+      return (await mintSyncToken(secret, rest, 2)).token;
+    };
+    const host = await open(teacher, sessionId, fresh);
+    const stale = (await mintSyncToken(secret, rest, 2)).token;
+    const other = await open(teacher, sessionId, async () => stale);
+    await new Promise((r) => setTimeout(r, 4_500));
+    expect(asked).toBeGreaterThanOrEqual(3);
+    expect(host.closes).toEqual([]);
+    board(host.doc).set("still", "connected");
+    await until(() => !host.provider.hasUnsyncedChanges);
+    expect(other.closes.some((c) => c.reason === "sync token expired")).toBe(true);
   });
 });

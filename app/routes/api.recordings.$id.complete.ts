@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { AppError } from "../../core/errors";
 import { completeRecording } from "../../core/recording";
 import { liveClassDeps, recordingRequest } from "~/services/liveClass.server";
-import { apiRoute } from "~/utils/api";
+import { apiRoute, readJson } from "~/utils/api";
 
 const completeSchema = z.object({
   totalChunks: z.int().min(1).max(100_000),
@@ -28,10 +27,7 @@ const completeSchema = z.object({
  */
 export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
   const { actor, recording } = await recordingRequest(request, context, params.id!);
-  const body: unknown = await request.json().catch(() => {
-    throw new AppError("bad_request", "The body must be JSON.");
-  });
-  const input = completeSchema.parse(body);
+  const input = completeSchema.parse(await readJson(request));
   return Response.json({
     recording: await completeRecording(liveClassDeps(context), actor, recording.id, input),
   });

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { eventFor } from "../../core/classAudience";
 import { toClassEvent } from "../../core/classEvents";
 import { readEvents } from "../../db/eventLog";
 import { afterSchema, classReader } from "~/services/classFeed.server";
@@ -9,7 +10,7 @@ import { apiRoute } from "~/utils/api";
  * most 500; ask again from the last one). Clients that see a gap fill it here.
  */
 export const loader = apiRoute(async ({ request, context, params }: LoaderFunctionArgs) => {
-  const { actor, session } = await classReader(request, context, params.id!);
+  const { actor, session, viewer } = await classReader(request, context, params.id!);
   const after = afterSchema.parse(new URL(request.url).searchParams.get("after") ?? undefined);
   const events = await readEvents(context.db.pool, {
     tenantId: actor.tenantId,
@@ -18,7 +19,12 @@ export const loader = apiRoute(async ({ request, context, params }: LoaderFuncti
     limit: 500,
   });
   return Response.json(
-    { events: events.map(toClassEvent), head: session.lastEventSeq },
+    {
+      events: events.flatMap((e) => eventFor(viewer, toClassEvent(e)) ?? []),
+      // Where to ask from next, even when the page's last events were not this viewer's.
+      last: events.at(-1)?.sequence ?? after,
+      head: session.lastEventSeq,
+    },
     { headers: { "cache-control": "no-store" } },
   );
 });

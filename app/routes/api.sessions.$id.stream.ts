@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { eventFor } from "../../core/classAudience";
 import { afterSchema, classReader } from "~/services/classFeed.server";
 import { apiRoute } from "~/utils/api";
 
@@ -7,10 +8,11 @@ const KEEPALIVE_MS = 20_000;
 /**
  * GET: the class's events as server-sent events (`id:` is the sequence), from
  * `?after=` or the `Last-Event-ID` a reconnecting EventSource sends. Read from
- * the log, so a reconnect never misses or repeats one.
+ * the log, so a reconnect never misses or repeats one. Each person sees only
+ * what is theirs to see (core/classAudience.ts).
  */
 export const loader = apiRoute(async ({ request, context, params }: LoaderFunctionArgs) => {
-  const { actor, session } = await classReader(request, context, params.id!);
+  const { actor, session, viewer } = await classReader(request, context, params.id!);
   const after = afterSchema.parse(
     request.headers.get("last-event-id") ??
       new URL(request.url).searchParams.get("after") ??
@@ -31,8 +33,9 @@ export const loader = apiRoute(async ({ request, context, params }: LoaderFuncti
       const unsubscribe = await context.classEvents.subscribe(
         { tenantId: actor.tenantId, sessionId: session.id, after },
         (events) => {
-          for (const event of events) {
-            write(`id: ${event.sequence}\nevent: class\ndata: ${JSON.stringify(event)}\n\n`);
+          for (const event of events.map((e) => eventFor(viewer, e))) {
+            if (event)
+              write(`id: ${event.sequence}\nevent: class\ndata: ${JSON.stringify(event)}\n\n`);
           }
         },
       );

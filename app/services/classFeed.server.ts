@@ -1,5 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
+import { viewerOf } from "../../core/classAudience";
 import { classWithPlace, inClass } from "../../core/classPlace";
 import { assertCan } from "../../core/permissions";
 import { withTenant } from "../../db/tenantContext";
@@ -13,10 +14,11 @@ export async function classReader(request: Request, context: AppLoadContext, ses
   const { session, place } = await withTenant(context.db.db, actor.tenantId, (tx) =>
     classWithPlace(tx, actor, sessionId),
   );
-  assertCan(inClass(actor, session.id, place), "session:join", {
+  const me = inClass(actor, session.id, place);
+  assertCan(me, "session:join", {
     tenantId: actor.tenantId,
     kind: "session",
     sessionId: session.id,
   });
-  return { actor, session };
+  return { actor, session, viewer: viewerOf(me, session.id) };
 }

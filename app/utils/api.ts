@@ -29,3 +29,10 @@ async function asJsonError(response: Response, requestId: string): Promise<Respo
   const error = new AppError(codeForStatus(response.status), await response.text());
   return Response.json(errorBody(error, requestId), { status: error.status });
 }
+
+/** The request's JSON body; anything else is a typed 400, not a crash. */
+export async function readJson(request: Request): Promise<unknown> {
+  return request.json().catch(() => {
+    throw new AppError("bad_request", "The body must be JSON.");
+  });
+}

@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { inject } from "vitest";
 import { createWebApp } from "../../app/web.server";
 import { createSyncServer } from "../../sync-server/server";
+import { createClassEventHub } from "../../core/classEvents";
 import { loadConfig } from "../../core/config";
 import { openDatabase, type OpenDatabase } from "../../core/database";
 import { createLogger } from "../../core/logger";
@@ -19,7 +20,7 @@ export interface TestApp {
  */
 export async function startWebApp(
   env: Record<string, string> = {},
-  options: { checkpointEvery?: number } = {},
+  options: { checkpointEvery?: number; tokenGraceMs?: number } = {},
 ): Promise<TestApp> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -35,22 +36,29 @@ export async function startWebApp(
   });
   const log = createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config, log);
+  // As with ROLE=all: web and sync share the port and the class event feed.
+  const classEvents = await createClassEventHub({
+    pool: database.pool,
+    listenUrl: database.url,
+    log,
+  });
   const web = await createWebApp({
     config,
     db: database,
     log,
     readiness: { ready: true, reason: "serving" },
+    classEvents,
   });
   const server = await new Promise<Server>((resolve) => {
     const listening = web.app.listen(port, "127.0.0.1", () => resolve(listening));
   });
-  // As with ROLE=all: the sync server shares the web port.
   const sync = createSyncServer({
     db: database.db,
     pool: database.pool,
     authSecret: config.AUTH_SECRET,
     log,
-    checkpointEvery: options.checkpointEvery,
+    classEvents,
+    ...options,
   });
   server.on("upgrade", (request, socket, head) => {
     if (!sync.handleUpgrade(request, socket, head)) socket.destroy();
@@ -63,6 +71,7 @@ export async function startWebApp(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await web.close();
+      await classEvents.close();
       await database.close();
     },
   };
