@@ -88,6 +88,7 @@ async function listen(
           authSecret: config.AUTH_SECRET,
           log,
           classEvents,
+          redisUrl: config.REDIS_URL,
         })
       : null;
   server.on("upgrade", (request, socket, head) => {

@@ -78,6 +78,8 @@ const envSchema = z
         .transform((v) => v === "true" || v === "1")
         .default(true),
     ),
+    /** Redis (optional): lets several sync servers share a class (@hocuspocus/extension-redis). */
+    REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
     /** How often the reconcile job compares live classes with LiveKit's rooms. */
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3_600).default(60),
     SEED_DEMO: z.preprocess(

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { Redis } from "@hocuspocus/extension-redis";
 import { Hocuspocus, type Connection, type Document } from "@hocuspocus/server";
 import type pg from "pg";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -59,6 +60,8 @@ export interface SyncDeps {
   checkpointEvery?: number;
   /** How long past its token's expiry a connection may wait for a fresh one (default 30 s). */
   tokenGraceMs?: number;
+  /** Share documents with other sync servers through Redis (optional). */
+  redisUrl?: string;
 }
 
 export interface SyncServer {
@@ -127,6 +130,9 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
 
   const hocuspocus = new Hocuspocus<SyncContext>({
     quiet: true,
+    // Updates from other servers arrive through Redis without a connection, so
+    // beforeSync does not run for them: the server their sender is on sequenced them.
+    extensions: deps.redisUrl ? [redisExtension(deps.redisUrl)] : [],
     async onAuthenticate({ token, documentName: name, connectionConfig }) {
       const verified = await verifySyncToken(deps.authSecret, token);
       if (!verified || name !== documentName(verified.sid)) throw new Error("invalid sync token");
@@ -185,6 +191,9 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
       if (changesNothing(document, payload)) return;
       const events = classify(document, payload, context.powers);
       if (!events) throw Object.assign(new Error(CLOSE.forbidden.reason), CLOSE.forbidden);
+      // Only what the document lacks: a client re-sending after a reconnect may
+      // include changes the log already holds, and those must not be logged twice.
+      const fresh = Y.diffUpdate(payload, Y.encodeStateVector(document));
       try {
         await sequencer.append(
           { tenantId: context.claims.tid, sessionId: context.claims.sid },
@@ -192,7 +201,7 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
             ...event,
             actorUserId: context.claims.sub,
             // The update itself travels once, with the first of its events.
-            yjsUpdate: i === 0 ? payload : null,
+            yjsUpdate: i === 0 ? fresh : null,
           })),
         );
       } catch (error) {
@@ -241,8 +250,24 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       await Promise.all(writing);
+      // Extensions' own connections (Redis).
+      await hocuspocus.hooks("onDestroy", { instance: hocuspocus });
     },
   };
+}
+
+function redisExtension(url: string): Redis {
+  const { hostname, port, password, pathname, protocol } = new URL(url);
+  return new Redis({
+    host: hostname,
+    port: Number(port || 6379),
+    prefix: "lectern-sync",
+    options: {
+      password: password ? decodeURIComponent(password) : undefined,
+      db: Number(pathname.slice(1) || 0),
+      tls: protocol === "rediss:" ? {} : undefined,
+    },
+  });
 }
 
 /** New access for an open connection: its context (the object hooks see) and read-only flag. */

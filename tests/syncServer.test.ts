@@ -1,96 +1,44 @@
 import { randomUUID } from "node:crypto";
-import { HocuspocusProvider } from "@hocuspocus/provider";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as Y from "yjs";
 import { stateAt } from "../core/docState";
 import { appendSessionEvents } from "../core/sessionEvents";
 import { mintSyncToken, verifySyncToken } from "../core/syncToken";
 import type { PushedEvents } from "../sync-server/classPush";
-import { DEMO_PASSWORD } from "../db/seed";
+import { HocuspocusProvider } from "@hocuspocus/provider";
 import { eventTypes, refuseEvents, scheduleDemoClass } from "./support/classFixtures";
 import { connect } from "./support/fixtures";
-import { Browser, startWebApp, type TestApp } from "./support/webApp";
+import {
+  board,
+  itemCounts,
+  loggedUpdates,
+  replay,
+  syncClients,
+  until,
+} from "./support/syncClients";
+import { startWebApp, type TestApp } from "./support/webApp";
 
 let app: TestApp;
 const owner = connect(inject("ownerDatabaseUrl"), 2);
-const providers: HocuspocusProvider[] = [];
+let sync: ReturnType<typeof syncClients>;
 beforeAll(async () => {
   // Checkpoints every 10 updates, so documents load and rebuild across several;
   // a connection waits half a second past its token for a fresh one.
   app = await startWebApp({}, { checkpointEvery: 10, tokenGraceMs: 500 });
+  sync = syncClients(app, owner.pool);
 });
 afterAll(async () => {
-  for (const provider of providers) provider.destroy();
+  sync.destroy();
   await app.close();
   await owner.close();
 });
 
-async function as(who: string) {
-  const browser = new Browser(app.url);
-  await browser.signIn(`${who}@demo.lectern.test`, DEMO_PASSWORD);
-  return browser;
-}
-
-/** A live class with the teacher, co-teacher-less, and one enrolled student in it. */
-async function liveClass() {
-  const setup = await scheduleDemoClass(app.database, owner.pool);
-  const [teacher, student] = await Promise.all([as("teacher"), as("student1")]);
-  await teacher.api(`/api/sessions/${setup.sessionId}/start`);
-  await teacher.api(`/api/sessions/${setup.sessionId}/join`);
-  await student.api(`/api/sessions/${setup.sessionId}/join`);
-  return {
-    ...setup,
-    teacher,
-    student,
-    teacherId: setup.id("teacher"),
-    studentId: setup.id("student1"),
-  };
-}
-
-async function syncToken(browser: Browser, sessionId: string) {
-  const response = await browser.api(`/api/sessions/${sessionId}/sync-token`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as { token: string; document: string };
-}
-
-/**
- * A real provider in this process, connected with a token from the web app (or
- * from `token`, asked again whenever the server wants a fresh one).
- */
-async function open(browser: Browser, sessionId: string, token?: () => Promise<string>) {
-  const first = await syncToken(browser, sessionId);
-  const doc = new Y.Doc();
-  const closes: { code: number; reason: string }[] = [];
-  const pushed: PushedEvents[] = [];
-  const provider = new HocuspocusProvider({
-    url: `${app.url.replace("http", "ws")}/sync`,
-    name: first.document,
-    document: doc,
-    token: token ?? first.token,
-    onClose: ({ event }) => closes.push({ code: event.code, reason: event.reason }),
-    onStateless: ({ payload }) => pushed.push(JSON.parse(payload) as PushedEvents),
-  });
-  providers.push(provider);
-  await until(() => provider.isSynced);
-  return { doc, provider, closes, pushed };
-}
-
-async function until(check: () => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const board = (doc: Y.Doc) => doc.getMap<string>("board:main");
-
 describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   it("sequences every board change before it is acknowledged, and the log rebuilds the document", async () => {
-    const { sessionId, teacher, student } = await liveClass();
-    const a = await open(teacher, sessionId);
-    const b = await open(teacher, sessionId);
-    const viewer = await open(student, sessionId);
+    const { sessionId, teacher, student } = await sync.liveClass();
+    const a = await sync.open(teacher, sessionId);
+    const b = await sync.open(teacher, sessionId);
+    const viewer = await sync.open(student, sessionId);
     for (let i = 0; i < 50; i += 1) {
       board(a.doc).set(`a${i}`, `shape from a ${i}`);
       board(b.doc).set(`b${i}`, `shape from b ${i}`);
@@ -117,9 +65,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("keeps students read-only: their board change is neither applied nor logged", async () => {
-    const { sessionId, teacher, student } = await liveClass();
-    const host = await open(teacher, sessionId);
-    const pupil = await open(student, sessionId);
+    const { sessionId, teacher, student } = await sync.liveClass();
+    const host = await sync.open(teacher, sessionId);
+    const pupil = await sync.open(student, sessionId);
     board(pupil.doc).set("graffiti", "nope");
     board(host.doc).set("lesson", "photosynthesis");
     await until(() => board(pupil.doc).get("lesson") === "photosynthesis");
@@ -130,8 +78,8 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("refuses changes to parts of the document that are not the studio's", async () => {
-    const { sessionId, teacher } = await liveClass();
-    const host = await open(teacher, sessionId);
+    const { sessionId, teacher } = await sync.liveClass();
+    const host = await sync.open(teacher, sessionId);
     host.doc.getMap("somewhere-else").set("x", 1);
     await until(() => host.closes.some((c) => c.reason === "this change is not allowed for you"));
     expect(
@@ -140,9 +88,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("halts when the log refuses: nothing is acknowledged, and the change lands once when it is writable again", async () => {
-    const { sessionId, teacher, student } = await liveClass();
-    const host = await open(teacher, sessionId);
-    const pupil = await open(student, sessionId);
+    const { sessionId, teacher, student } = await sync.liveClass();
+    const host = await sync.open(teacher, sessionId);
+    const pupil = await sync.open(student, sessionId);
     const lift = await refuseEvents(owner.pool, sessionId, "whiteboard.updated");
     board(host.doc).set("kept", "while paused");
     await until(() => host.closes.some((c) => c.code === 4503));
@@ -157,7 +105,7 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
 
   it("refuses people without a token for the class, and classes that are not live", async () => {
     const { sessionId } = await scheduleDemoClass(app.database, owner.pool);
-    const teacher = await as("teacher");
+    const teacher = await sync.as("teacher");
     expect((await teacher.api(`/api/sessions/${sessionId}/sync-token`)).status).toBe(409);
     const doc = new Y.Doc();
     let failed = false;
@@ -170,13 +118,13 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
         failed = true;
       },
     });
-    providers.push(provider);
     await until(() => failed);
+    provider.destroy();
   });
 
   it("rebuilds the document at any point from checkpoints and the log (stateAt)", async () => {
-    const { sessionId, tenantId, teacher } = await liveClass();
-    const host = await open(teacher, sessionId);
+    const { sessionId, tenantId, teacher } = await sync.liveClass();
+    const host = await sync.open(teacher, sessionId);
     const captured: { sequence: number; board: unknown }[] = [];
     for (let i = 0; i < 60; i += 1) {
       board(host.doc).set(`s${i}`, `shape ${i}`);
@@ -204,9 +152,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("sequences slide and scene changes by teachers as their own events; students follow", async () => {
-    const { sessionId, teacher, student } = await liveClass();
-    const host = await open(teacher, sessionId);
-    const pupil = await open(student, sessionId);
+    const { sessionId, teacher, student } = await sync.liveClass();
+    const host = await sync.open(teacher, sessionId);
+    const pupil = await sync.open(student, sessionId);
     const deckId = randomUUID();
     const sceneId = randomUUID();
     host.doc.getMap("slides").set(deckId, 3);
@@ -233,9 +181,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("pushes class events to open documents as stateless messages, each person seeing theirs", async () => {
-    const { sessionId, tenantId, teacher, student, teacherId } = await liveClass();
-    const host = await open(teacher, sessionId);
-    const pupil = await open(student, sessionId);
+    const { sessionId, tenantId, teacher, student, teacherId } = await sync.liveClass();
+    const host = await sync.open(teacher, sessionId);
+    const pupil = await sync.open(student, sessionId);
     const chat = (audience: "everyone" | "teachers") => ({
       type: "chat.posted",
       payload: { messageId: randomUUID(), body: `to ${audience}`, audience },
@@ -269,9 +217,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("lets a student draw once granted, without reconnecting, and stops them when it is taken back", async () => {
-    const { sessionId, teacher, student, studentId } = await liveClass();
-    const host = await open(teacher, sessionId);
-    const pupil = await open(student, sessionId);
+    const { sessionId, teacher, student, studentId } = await sync.liveClass();
+    const host = await sync.open(teacher, sessionId);
+    const pupil = await sync.open(student, sessionId);
     const grant = (granted: boolean) =>
       teacher.api(`/api/sessions/${sessionId}/participants/${studentId}/grants`, {
         json: { grant: "can_draw", granted },
@@ -314,9 +262,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("closes the connections of people who leave, and everyone's when the class ends", async () => {
-    const { sessionId, teacher, student } = await liveClass();
-    const host = await open(teacher, sessionId);
-    const pupil = await open(student, sessionId);
+    const { sessionId, teacher, student } = await sync.liveClass();
+    const host = await sync.open(teacher, sessionId);
+    const pupil = await sync.open(student, sessionId);
     expect((await student.api(`/api/sessions/${sessionId}/leave`)).status).toBe(200);
     await until(() =>
       pupil.closes.some((c) => c.reason === "you are no longer in this class"),
@@ -330,9 +278,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("refreshes tokens without dropping the connection, and closes one whose token runs out", async () => {
-    const { sessionId, teacher } = await liveClass();
+    const { sessionId, teacher } = await sync.liveClass();
     const secret = inject("serverEnv").AUTH_SECRET;
-    const { token } = await syncToken(teacher, sessionId);
+    const { token } = await sync.syncToken(teacher, sessionId);
     const claims = (await verifySyncToken(secret, token))!;
     const { expiresAt: _, ...rest } = claims;
     let asked = 0;
@@ -341,14 +289,50 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
       asked += 1;
       return (await mintSyncToken(secret, rest, 2)).token;
     };
-    const host = await open(teacher, sessionId, fresh);
+    const host = await sync.open(teacher, sessionId, { token: fresh });
     const stale = (await mintSyncToken(secret, rest, 2)).token;
-    const other = await open(teacher, sessionId, async () => stale);
+    const other = await sync.open(teacher, sessionId, { token: async () => stale });
     await new Promise((r) => setTimeout(r, 4_500));
     expect(asked).toBeGreaterThanOrEqual(3);
     expect(host.closes).toEqual([]);
     board(host.doc).set("still", "connected");
     await until(() => !host.provider.hasUnsyncedChanges);
     expect(other.closes.some((c) => c.reason === "sync token expired")).toBe(true);
+  });
+
+  it("converges when two co-teachers draw 1,000 shapes at once; the log holds each change once and replays byte-for-byte", async () => {
+    const { sessionId, teacher, student } = await sync.liveClass();
+    const [a, b, viewer] = await Promise.all([
+      sync.open(teacher, sessionId),
+      sync.open(teacher, sessionId),
+      sync.open(student, sessionId),
+    ]);
+    const draw = async (doc: Y.Doc, who: string) => {
+      for (let i = 0; i < 500; i += 1) {
+        board(doc).set(`${who}${i}`, { kind: "rect", x: i, y: i * 2, w: 10, h: 10 });
+        if (i % 50 === 49) await new Promise((r) => setImmediate(r));
+      }
+    };
+    await Promise.all([draw(a.doc, "a"), draw(b.doc, "b")]);
+    await until(
+      () =>
+        board(viewer.doc).size === 1_000 &&
+        !a.provider.hasUnsyncedChanges &&
+        !b.provider.hasUnsyncedChanges,
+      30_000,
+    );
+    expect(board(a.doc).toJSON()).toEqual(board(viewer.doc).toJSON());
+    expect(board(b.doc).toJSON()).toEqual(board(viewer.doc).toJSON());
+
+    const updates = await loggedUpdates(owner.pool, sessionId);
+    const { rows } = await owner.pool.query<{ sequence: number }>(
+      `select sequence from session_state_events where session_id = $1 order by sequence`,
+      [sessionId],
+    );
+    expect(rows.map((r) => r.sequence)).toEqual(rows.map((_, i) => i + 1));
+    expect(updates).toHaveLength(1_000);
+    const counts = itemCounts(updates, viewer.doc);
+    expect(counts.logged).toBe(counts.inDoc);
+    expect(Y.encodeStateAsUpdate(replay(updates))).toEqual(Y.encodeStateAsUpdate(viewer.doc));
   });
 });

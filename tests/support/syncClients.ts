@@ -1,0 +1,119 @@
+import { HocuspocusProvider } from "@hocuspocus/provider";
+import type pg from "pg";
+import { expect } from "vitest";
+import * as Y from "yjs";
+import type { PushedEvents } from "../../sync-server/classPush";
+import { DEMO_PASSWORD } from "../../db/seed";
+import { scheduleDemoClass } from "./classFixtures";
+import { Browser, type TestApp } from "./webApp";
+
+/** Real `@hocuspocus/provider` clients of Lectern's sync server, as a page would be. */
+export function syncClients(app: TestApp, owner: pg.Pool) {
+  const providers: HocuspocusProvider[] = [];
+
+  async function as(who: string) {
+    const browser = new Browser(app.url);
+    await browser.signIn(`${who}@demo.lectern.test`, DEMO_PASSWORD);
+    return browser;
+  }
+
+  /** A live class with the teacher and one enrolled student in it. */
+  async function liveClass() {
+    const setup = await scheduleDemoClass(app.database, owner);
+    const [teacher, student] = await Promise.all([as("teacher"), as("student1")]);
+    await teacher.api(`/api/sessions/${setup.sessionId}/start`);
+    await teacher.api(`/api/sessions/${setup.sessionId}/join`);
+    await student.api(`/api/sessions/${setup.sessionId}/join`);
+    return {
+      ...setup,
+      teacher,
+      student,
+      teacherId: setup.id("teacher"),
+      studentId: setup.id("student1"),
+    };
+  }
+
+  async function syncToken(browser: Browser, sessionId: string) {
+    const response = await browser.api(`/api/sessions/${sessionId}/sync-token`);
+    expect(response.status).toBe(200);
+    return (await response.json()) as { token: string; document: string };
+  }
+
+  /**
+   * A provider connected with a token from the web app, asked afresh on every
+   * (re)connect and refresh, or from `options.token`. `options.server` is the
+   * sync server's base URL (default: the web app's, as with ROLE=all).
+   */
+  async function open(
+    browser: Browser,
+    sessionId: string,
+    options: { token?: () => Promise<string>; server?: string } = {},
+  ) {
+    const { document } = await syncToken(browser, sessionId);
+    const doc = new Y.Doc();
+    const closes: { code: number; reason: string }[] = [];
+    const pushed: PushedEvents[] = [];
+    const provider = new HocuspocusProvider({
+      url: `${(options.server ?? app.url).replace("http", "ws")}/sync`,
+      name: document,
+      document: doc,
+      token: options.token ?? (async () => (await syncToken(browser, sessionId)).token),
+      onClose: ({ event }) => closes.push({ code: event.code, reason: event.reason }),
+      onStateless: ({ payload }) => pushed.push(JSON.parse(payload) as PushedEvents),
+    });
+    providers.push(provider);
+    await until(() => provider.isSynced);
+    return { doc, provider, closes, pushed };
+  }
+
+  return {
+    as,
+    liveClass,
+    syncToken,
+    open,
+    destroy: () => providers.forEach((provider) => provider.destroy()),
+  };
+}
+
+export async function until(check: () => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const board = (doc: Y.Doc) => doc.getMap<unknown>("board:main");
+
+/** Every logged Yjs update of a class, in sequence order. */
+export async function loggedUpdates(owner: pg.Pool, sessionId: string): Promise<Uint8Array[]> {
+  const { rows } = await owner.query<{ yjs_update: Buffer }>(
+    `select yjs_update from session_state_events
+      where session_id = $1 and yjs_update is not null order by sequence`,
+    [sessionId],
+  );
+  return rows.map((row) => new Uint8Array(row.yjs_update));
+}
+
+/**
+ * How many Yjs items the log holds in all, against how many the document has:
+ * equal when no change was logged twice (items are only added in these tests).
+ */
+export function itemCounts(updates: Uint8Array[], doc: Y.Doc) {
+  const logged = updates
+    .flatMap((update) => Y.decodeUpdate(update).structs)
+    .filter((struct) => !(struct instanceof Y.Skip))
+    .reduce((sum, struct) => sum + struct.length, 0);
+  const inDoc = [...Y.decodeStateVector(Y.encodeStateVector(doc)).values()].reduce(
+    (sum, clock) => sum + clock,
+    0,
+  );
+  return { logged, inDoc };
+}
+
+/** The document the log rebuilds, applied to a fresh Y.Doc. */
+export function replay(updates: Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc();
+  for (const update of updates) Y.applyUpdate(doc, update);
+  return doc;
+}
