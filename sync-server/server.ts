@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { Redis } from "@hocuspocus/extension-redis";
-import { Hocuspocus, type Connection, type Document } from "@hocuspocus/server";
+import { Hocuspocus, OutgoingMessage, type Connection, type Document } from "@hocuspocus/server";
 import type pg from "pg";
 import { WebSocketServer, type WebSocket } from "ws";
 import * as Y from "yjs";
@@ -14,7 +14,7 @@ import { admit, NotAdmittedError, readOnly, type Access } from "./access";
 import { createClassPush } from "./classPush";
 import { classify } from "./classify";
 import { Sequencer } from "./sequencer";
-import { changesNothing } from "./updateRoots";
+import { changesNothing, missesEarlierChanges } from "./updateRoots";
 
 /**
  * The live studio's sync server (DESIGN.md section 6): one Y.Doc per class
@@ -186,9 +186,15 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
     },
 
     async beforeSync({ type, payload, document, context, connection }) {
+      // Back to what the person may do, after an update held back (below).
+      connection.readOnly = readOnly(context.powers);
       // Sync step 1 carries a state vector, not a change.
       if (type === 0 || connection.readOnly) return;
       if (changesNothing(document, payload)) return;
+      if (missesEarlierChanges(document, payload)) {
+        holdBack(connection, document);
+        return;
+      }
       const events = classify(document, payload, context.powers);
       if (!events) throw Object.assign(new Error(CLOSE.forbidden.reason), CLOSE.forbidden);
       // Only what the document lacks: a client re-sending after a reconnect may
@@ -204,6 +210,8 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
             yjsUpdate: i === 0 ? fresh : null,
           })),
         );
+        // A catch-up carries what was held back: it is durable now.
+        acknowledgeHeldBack(connection);
       } catch (error) {
         deps.log.error(
           { err: error, sessionId: context.claims.sid },
@@ -268,6 +276,38 @@ function redisExtension(url: string): Redis {
       tls: protocol === "rediss:" ? {} : undefined,
     },
   });
+}
+
+const heldBack = new WeakMap<Connection<SyncContext>, number>();
+
+/**
+ * Not apply (nor log) an update whose earlier changes have not arrived: marked
+ * read-only for this one message, Hocuspocus drops it and tells the provider
+ * it was not saved, and the provider still holds it. We ask for a catch-up
+ * (our state vector); the provider's answer carries the held-back changes.
+ */
+function holdBack(connection: Connection<SyncContext>, document: Document) {
+  const count = heldBack.get(connection) ?? 0;
+  heldBack.set(connection, count + 1);
+  connection.readOnly = true;
+  setImmediate(() => (connection.readOnly = readOnly(connection.context.powers)));
+  if (count === 0) {
+    const ask = new OutgoingMessage(connection.messageAddress)
+      .createSyncMessage()
+      .writeFirstSyncStepFor(document);
+    connection.send(ask.toUint8Array());
+  }
+}
+
+/** The provider counts unsaved changes: settle the held-back ones once their catch-up is logged. */
+function acknowledgeHeldBack(connection: Connection<SyncContext>) {
+  const count = heldBack.get(connection) ?? 0;
+  heldBack.delete(connection);
+  for (let i = 0; i < count; i += 1) {
+    connection.send(
+      new OutgoingMessage(connection.messageAddress).writeSyncStatus(true).toUint8Array(),
+    );
+  }
 }
 
 /** New access for an open connection: its context (the object hooks see) and read-only flag. */

@@ -136,3 +136,17 @@ export function readUpdate(
 export function changesNothing(doc: Y.Doc, update: Uint8Array): boolean {
   return Y.snapshotContainsUpdate(Y.snapshot(doc), update);
 }
+
+/**
+ * True when the update builds on changes of its sender that the document has
+ * not seen yet. A provider that reconnects mid-drawing sends new strokes
+ * before its catch-up (sync step 2); applied now they would wait inside Yjs as
+ * "pending" and come back inside the catch-up, to be logged twice.
+ */
+export function missesEarlierChanges(doc: Y.Doc, update: Uint8Array): boolean {
+  const { from } = Y.parseUpdateMeta(update);
+  for (const [client, clock] of from) {
+    if (clock > Y.getState(doc.store, client)) return true;
+  }
+  return false;
+}
