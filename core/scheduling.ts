@@ -19,6 +19,7 @@ import {
   type SessionRow,
 } from "../db/classroom";
 import type { Database } from "../db/client";
+import { findMember } from "../db/people";
 import { announceEvents, appendEventsIn, type StoredEvent } from "../db/eventLog";
 import { withTenant, type TenantTx } from "../db/tenantContext";
 import { AppError } from "./errors";
@@ -168,6 +169,9 @@ export async function addLesson(
 }
 
 /** Schedule a class; the scheduling teacher becomes its host. */
+/** School roles that may co-teach a class. */
+const TEACHING_ROLES: readonly string[] = ["teacher", "admin", "owner"];
+
 export async function scheduleSession(
   deps: SchedulingDeps,
   actor: Actor,
@@ -214,6 +218,19 @@ export async function scheduleSession(
       userId: actor.userId,
       role: "host",
     });
+    for (const userId of new Set(values.coTeacherIds)) {
+      if (userId === actor.userId) continue;
+      const member = await findMember(tx, userId);
+      if (!member || !TEACHING_ROLES.includes(member.role)) {
+        throw new AppError("bad_request", "Co-teachers must be teachers of this school.");
+      }
+      await addParticipant(tx, {
+        tenantId: actor.tenantId,
+        sessionId: session.id,
+        userId,
+        role: "co_teacher",
+      });
+    }
     const events = await appendEventsIn(tx, {
       tenantId: actor.tenantId,
       sessionId: session.id,

@@ -39,6 +39,8 @@ export const scheduleSchema = z.object({
     .min(5, "A class lasts at least 5 minutes")
     .max(8 * 60, "A class lasts at most 8 hours"),
   timeZone: timeZoneSchema,
+  /** Teachers of the school who teach the class with its host. */
+  coTeacherIds: z.array(z.uuid()).max(10, "At most 10 co-teachers").default([]),
 });
 
 export const rescheduleSchema = scheduleSchema.pick({

@@ -42,6 +42,7 @@ export const loader = page(async ({ request, context, params }: LoaderFunctionAr
     })),
     canManage,
     roster: canManage ? await scheduling.roster(course.id) : [],
+    colleagues: canManage ? await scheduling.colleagues() : [],
     // ICU's list leaves out "UTC" itself; put it first, as the fallback zone.
     timeZones: ["UTC", ...Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC")],
     // Fresh per page view: a double-submitted form schedules one class.
@@ -110,6 +111,7 @@ export const action = page(async ({ request, context, params }: ActionFunctionAr
       ...fields,
       courseId,
       lessonId: fields.lessonId || undefined,
+      coTeacherIds: form.getAll("coTeacherIds").map(String),
     });
     if (!parsed.success) return data({ intent, errors: fieldErrors(parsed.error) }, 400);
     await scheduling.schedule(parsed.data, key);
@@ -137,7 +139,7 @@ export const action = page(async ({ request, context, params }: ActionFunctionAr
 });
 
 export default function Course() {
-  const { course, lessons, sessions, canManage, roster, timeZones, scheduleKey } =
+  const { course, lessons, sessions, canManage, roster, colleagues, timeZones, scheduleKey } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
@@ -347,6 +349,19 @@ export default function Course() {
                   <p className="field-error">{scheduleErrors.timeZone}</p>
                 ) : null}
               </div>
+              {colleagues.length > 0 ? (
+                <fieldset className="field">
+                  <legend className="field-label">Co-teachers (optional)</legend>
+                  {colleagues.map((c) => (
+                    <label key={c.userId} className="checkbox">
+                      <input type="checkbox" name="coTeacherIds" value={c.userId} /> {c.name}
+                    </label>
+                  ))}
+                  {scheduleErrors.coTeacherIds ? (
+                    <p className="field-error">{scheduleErrors.coTeacherIds}</p>
+                  ) : null}
+                </fieldset>
+              ) : null}
               <button className="button" type="submit" disabled={busy}>
                 Schedule
               </button>

@@ -38,6 +38,13 @@ export function schedulingFor(context: AppLoadContext, member: Member) {
     enroll: (target: { courseId: string } | { sessionId: string }, userIds: string[]) =>
       scheduling.enrollStudents(deps, actor, target, { userIds }),
     agenda: (range?: { from?: Date; to?: Date }) => scheduling.agenda(deps, actor, range),
+    /** The school's teachers other than the actor, who may co-teach a class. */
+    colleagues: () =>
+      withTenant(deps.db, actor.tenantId, async (tx) =>
+        (await listMembers(tx))
+          .filter((m) => m.role !== "student" && m.userId !== actor.userId)
+          .map((m) => ({ userId: m.userId, name: m.name })),
+      ),
     /** The school's students, and who of them is on a course's roster. */
     roster: (courseId: string) =>
       withTenant(deps.db, actor.tenantId, async (tx) => {
