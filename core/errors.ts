@@ -13,6 +13,7 @@ export const errorStatus = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  unsupported_type: 415,
   invalid_input: 422,
   rate_limited: 429,
   internal: 500,

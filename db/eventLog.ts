@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import type { Database } from "./client";
@@ -337,4 +337,18 @@ function toBuffer(bytes: Uint8Array): Buffer {
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   const e = error as { code?: string; constraint?: string };
   return e?.code === "23505" && e.constraint === constraint;
+}
+
+/** A class's events of some types, in order (e.g. its slide decks), without their Yjs bytes. */
+export async function eventsOfTypes(
+  tx: TenantTx,
+  sessionId: string,
+  types: string[],
+): Promise<{ sequence: number; type: string; payload: unknown }[]> {
+  const e = schema.sessionStateEvents;
+  return tx
+    .select({ sequence: e.sequence, type: e.type, payload: e.payload })
+    .from(e)
+    .where(and(eq(e.sessionId, sessionId), inArray(e.type, types)))
+    .orderBy(asc(e.sequence));
 }

@@ -36,3 +36,31 @@ export async function readJson(request: Request): Promise<unknown> {
     throw new AppError("bad_request", "The body must be JSON.");
   });
 }
+
+/** Read the body, but stop (413) as soon as it passes `limit`: never buffer an oversized upload. */
+export async function readLimited(
+  request: Request,
+  limit: number,
+  what: string,
+  code: string,
+): Promise<Uint8Array> {
+  const size = limit >= 1_048_576 ? `${Math.floor(limit / 1_048_576)} MB` : `${limit} bytes`;
+  const tooLarge = () => new AppError("too_large", `${what} may be at most ${size}.`, { code });
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+  const parts: Uint8Array[] = [];
+  let read = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    read += value.byteLength;
+    if (read > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts);
+}
