@@ -130,8 +130,9 @@ async function countPages(bytes: Uint8Array): Promise<number> {
 }
 
 function deckName(name: string): string {
-  const cleaned = name
-    .replace(/[\u0000-\u001f]/g, "")
+  const cleaned = [...name]
+    .filter((c) => c >= " ")
+    .join("")
     .trim()
     .slice(0, 300);
   return cleaned || "Slides";
