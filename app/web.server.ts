@@ -69,6 +69,13 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
   // Fingerprinted assets can be cached forever; the rest of public/ for an hour.
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
+  // pdf.js and its worker and fonts, for rendering slides in the browser (the installed package).
+  const pdfjs = path.resolve("node_modules/pdfjs-dist");
+  app.use(
+    "/vendor/pdfjs/standard_fonts",
+    express.static(path.join(pdfjs, "standard_fonts"), { maxAge: "7d" }),
+  );
+  app.use("/vendor/pdfjs", express.static(path.join(pdfjs, "build"), { maxAge: "7d" }));
 
   let build = await loadBuild();
   if (config.NODE_ENV === "development") {

@@ -8,6 +8,9 @@ import { ParticipantList, type PresentPerson } from "~/components/classroom/Part
 import { SidePanels } from "~/components/classroom/SidePanels";
 import { useBrowserRecorder } from "~/components/classroom/useBrowserRecorder";
 import { useClassFeed, type FeedEvent } from "~/components/classroom/useClassFeed";
+import type { DeckInfo } from "~/components/studio/Slides";
+import { Studio } from "~/components/studio/Studio";
+import { useStudio } from "~/components/studio/useStudio";
 import { classPage } from "~/services/classPage.server";
 import { requireUser } from "~/session.server";
 import { page } from "~/utils/page";
@@ -36,50 +39,71 @@ export default function ClassPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const recorder = useBrowserRecorder();
+  const [decks, setDecks] = useState<DeckInfo[]>(data.decks);
+  const addDeck = useCallback(
+    (deck: DeckInfo) =>
+      setDecks((list) => (list.some((d) => d.deckId === deck.deckId) ? list : [...list, deck])),
+    [],
+  );
+  // Powers that grants can change during the class (teachers have them anyway).
+  const teaching = data.you.role === "host" || data.you.role === "co_teacher";
+  const [canDraw, setCanDraw] = useState(data.can.draw);
+  const [canPresent, setCanPresent] = useState(data.can.present);
 
-  const onEvents = useCallback((events: FeedEvent[]) => {
-    for (const event of events) {
-      const p = event.payload;
-      switch (event.type) {
-        case "session.started":
-          setStatus("live");
-          break;
-        case "session.ended":
-          setStatus("ended");
-          setMedia(null);
-          break;
-        case "session.cancelled":
-          setStatus("cancelled");
-          break;
-        case "participant.joined":
-          setPeople((list) => [
-            ...list.filter((x) => x.userId !== p.userId),
-            {
-              userId: String(p.userId),
-              name: String(p.displayName),
-              role: p.role as PresentPerson["role"],
-            },
-          ]);
-          break;
-        case "participant.left":
-          setPeople((list) => list.filter((x) => x.userId !== p.userId));
-          break;
-        case "recording.started":
-          setRecording({
-            id: String(p.recordingId),
-            source: p.source as Recording["source"],
-            status: "recording",
-          });
-          break;
-        case "recording.stopped":
-          setRecording((r) => (r && r.id === p.recordingId ? { ...r, status: "uploading" } : r));
-          break;
-        case "recording.available":
-          setRecording((r) => (r && r.id === p.recordingId ? { ...r, status: "available" } : r));
-          break;
+  const onEvents = useCallback(
+    (events: FeedEvent[]) => {
+      for (const event of events) {
+        const p = event.payload;
+        switch (event.type) {
+          case "session.started":
+            setStatus("live");
+            break;
+          case "session.ended":
+            setStatus("ended");
+            setMedia(null);
+            break;
+          case "session.cancelled":
+            setStatus("cancelled");
+            break;
+          case "participant.joined":
+            setPeople((list) => [
+              ...list.filter((x) => x.userId !== p.userId),
+              {
+                userId: String(p.userId),
+                name: String(p.displayName),
+                role: p.role as PresentPerson["role"],
+              },
+            ]);
+            break;
+          case "participant.left":
+            setPeople((list) => list.filter((x) => x.userId !== p.userId));
+            break;
+          case "participant.grant_changed":
+            if (p.userId !== data.you.userId) break;
+            if (p.grant === "can_draw") setCanDraw(teaching || p.granted === true);
+            if (p.grant === "can_present") setCanPresent(teaching || p.granted === true);
+            break;
+          case "slides.deck_added":
+            addDeck(p as unknown as DeckInfo);
+            break;
+          case "recording.started":
+            setRecording({
+              id: String(p.recordingId),
+              source: p.source as Recording["source"],
+              status: "recording",
+            });
+            break;
+          case "recording.stopped":
+            setRecording((r) => (r && r.id === p.recordingId ? { ...r, status: "uploading" } : r));
+            break;
+          case "recording.available":
+            setRecording((r) => (r && r.id === p.recordingId ? { ...r, status: "available" } : r));
+            break;
+        }
       }
-    }
-  }, []);
+    },
+    [addDeck, data.you.userId, teaching],
+  );
 
   const feed = useClassFeed(
     id,
@@ -117,6 +141,11 @@ export default function ClassPage() {
     window.addEventListener("pagehide", leave);
     return () => window.removeEventListener("pagehide", leave);
   }, [joined, status, id]);
+
+  const studio = useStudio(id, joined && status === "live", {
+    name: data.you.name,
+    color: colorFor(data.you.userId),
+  });
 
   const act = async (label: string, work: () => Promise<void>) => {
     setBusy(label);
@@ -272,23 +301,40 @@ export default function ClassPage() {
       ) : (
         <div className="class-layout">
           <main className="class-stage" aria-label="Stage">
-            {!data.mediaConfigured ? (
-              <div className="stage-empty">
-                <h2>Audio and video are not configured on this server</h2>
-                <p className="muted">
-                  Everything else in the class works.{" "}
-                  {data.can.record ? "Use Record to record your microphone from this browser." : ""}
-                </p>
-              </div>
-            ) : media ? (
-              <MediaStage
-                grant={media}
-                canPublish={data.can.publish}
-                canShareScreen={data.can.present}
-              />
-            ) : (
-              <div className="stage-empty">Joining the class…</div>
-            )}
+            <Studio
+              sessionId={id}
+              studio={studio}
+              decks={decks}
+              onDeckAdded={addDeck}
+              can={{
+                draw: canDraw,
+                present: canPresent,
+                changeScene: canPresent,
+                clear: data.can.clearBoard,
+              }}
+              me={{ id: data.you.userId, name: data.you.name, color: colorFor(data.you.userId) }}
+              media={
+                !data.mediaConfigured ? (
+                  <div className="stage-empty">
+                    <h2>Audio and video are not configured on this server</h2>
+                    <p className="muted">
+                      Everything else in the class works.{" "}
+                      {data.can.record
+                        ? "Use Record to record your microphone from this browser."
+                        : ""}
+                    </p>
+                  </div>
+                ) : media ? (
+                  <MediaStage
+                    grant={media}
+                    canPublish={data.can.publish}
+                    canShareScreen={canPresent}
+                  />
+                ) : (
+                  <div className="stage-empty">Joining the class…</div>
+                )
+              }
+            />
           </main>
           <aside className="class-side">
             <ParticipantList
@@ -364,4 +410,12 @@ function EndScreen(props: {
       </Link>
     </section>
   );
+}
+
+/** A steady colour per person, for their cursor and name on the board. */
+function colorFor(userId: string): string {
+  const palette = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#d97706", "#0891b2", "#db2777"];
+  let hash = 0;
+  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return palette[hash % palette.length]!;
 }

@@ -3,7 +3,9 @@ import { classWithPlace, inClass, schoolOfClass } from "../../core/classPlace";
 import { AppError } from "../../core/errors";
 import { can, type Actor } from "../../core/permissions";
 import { activeRecordings, listParticipants } from "../../db/liveClass";
+import { eventsOfTypes } from "../../db/eventLog";
 import { withTenant } from "../../db/tenantContext";
+import type { Deck } from "../../core/slides";
 import { schoolsOf, type SignedInUser } from "~/session.server";
 
 /** What the classroom page needs to render before it joins (no side effects: joining is a POST). */
@@ -23,6 +25,7 @@ export async function classPage(context: AppLoadContext, user: SignedInUser, ses
     const resource = { tenantId: school.id, kind: "session" as const, sessionId: session.id };
     const everyone = await listParticipants(tx, session.id);
     const [recording] = await activeRecordings(tx, session.id);
+    const decks = await eventsOfTypes(tx, session.id, ["slides.deck_added"]);
     const seeObservers = can(me, "session:end", resource) || can(me, "session:start", resource);
     return {
       class: {
@@ -36,12 +39,17 @@ export async function classPage(context: AppLoadContext, user: SignedInUser, ses
       school: { name: school.name, slug: school.slug },
       backTo: `/s/${school.slug}/agenda`,
       you: { userId: user.id, name: user.name, role: place.role },
+      decks: decks.map((e) => e.payload as Deck),
       can: {
         start: can(me, "session:start", resource),
         end: can(me, "session:end", resource),
         record: can(me, "recording:start", resource),
         publish: can(me, "media:publish", resource),
         present: can(me, "slides:navigate", resource),
+        draw: can(me, "board:draw", resource),
+        changeScene: can(me, "scene:change", resource),
+        // Clearing the whole board is the host's call.
+        clearBoard: place.role === "host",
         seeObservers,
       },
       people: everyone

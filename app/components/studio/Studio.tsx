@@ -1,0 +1,135 @@
+import type { ReactNode } from "react";
+import { BUILT_IN_SCENES, type Scene } from "./scenes";
+import { Slides, type DeckInfo } from "./Slides";
+import { useMap, type Studio as StudioConnection } from "./useStudio";
+import { Whiteboard } from "./Whiteboard";
+
+interface Props {
+  sessionId: string;
+  studio: StudioConnection;
+  scenes?: Scene[];
+  decks: DeckInfo[];
+  onDeckAdded: (deck: DeckInfo) => void;
+  can: { draw: boolean; present: boolean; changeScene: boolean; clear: boolean };
+  me: { id: string; name: string; color: string };
+  /** The camera/screen stage (LiveKit), shown big or as a strip depending on the scene. */
+  media: ReactNode;
+}
+
+/**
+ * The live stage: the current scene decides the layout (camera, slides with
+ * camera, whiteboard, screen share), for everyone at once. Presenters switch
+ * scenes; while the studio is not connected, the last state stays on screen
+ * read-only with a banner, and edits resume when it reconnects.
+ */
+export function Studio(props: Props) {
+  const { studio, can } = props;
+  const scenes = props.scenes ?? BUILT_IN_SCENES;
+  const sceneMap = useMap<string>(studio.doc, "scene");
+  const current = scenes.find((s) => s.id === sceneMap.get("current")) ?? scenes[0]!;
+  const connected = studio.state === "live";
+
+  const switchTo = (scene: Scene) => {
+    if (!connected || scene.id === current.id) return;
+    studio.doc.transact(() => sceneMap.set("current", scene.id));
+  };
+
+  const board = (
+    <Whiteboard
+      doc={studio.doc}
+      provider={studio.provider}
+      boardId="main"
+      editable={can.draw && connected}
+      canClear={can.clear}
+      me={props.me}
+      label="Whiteboard"
+    />
+  );
+  const slides = (
+    <Slides
+      sessionId={props.sessionId}
+      doc={studio.doc}
+      provider={studio.provider}
+      decks={props.decks}
+      canPresent={can.present}
+      connected={connected}
+      canDraw={can.draw}
+      canClear={can.clear}
+      me={props.me}
+      onDeckAdded={props.onDeckAdded}
+    />
+  );
+
+  return (
+    <div className={`studio layout-${current.layout}`} data-scene={current.layout}>
+      <SyncBanner studio={studio} />
+      <nav className="scene-bar" aria-label="Scenes">
+        {can.changeScene ? (
+          <div role="radiogroup" aria-label="Scene for everyone" className="scene-buttons">
+            {scenes.map((scene) => (
+              <button
+                key={scene.id}
+                type="button"
+                role="radio"
+                aria-checked={scene.id === current.id}
+                className="scene-button"
+                disabled={!connected}
+                onClick={() => switchTo(scene)}
+              >
+                {scene.name}
+              </button>
+            ))}
+          </div>
+        ) : (
+          <p className="muted small" role="status">
+            Scene: <strong>{current.name}</strong>
+          </p>
+        )}
+      </nav>
+      {current.layout === "camera" || current.layout === "screen" ? (
+        <div className="studio-main">{props.media}</div>
+      ) : (
+        <div className="studio-split">
+          <div className="studio-main">{current.layout === "slides" ? slides : board}</div>
+          <div className="studio-strip">{props.media}</div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function SyncBanner({ studio }: { studio: StudioConnection }) {
+  switch (studio.state) {
+    case "connecting":
+      return (
+        <p className="banner" role="status">
+          Connecting to the studio…
+        </p>
+      );
+    case "paused":
+      return (
+        <p className="banner warn" role="status">
+          Class paused — reconnecting. Your changes are kept and will be sent.
+        </p>
+      );
+    case "offline":
+      return (
+        <p className="banner warn" role="status">
+          Studio connection lost — showing the last known state, read-only. Reconnecting…
+        </p>
+      );
+    case "closed":
+      return (
+        <p className="banner bad" role="alert">
+          {studio.reason ?? "The studio closed."}{" "}
+          {studio.reason === "this change is not allowed for you" ? (
+            <button type="button" className="button secondary" onClick={studio.reload}>
+              Reload the studio
+            </button>
+          ) : null}
+        </p>
+      );
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,122 @@
+import { expect, test, type Page } from "@playwright/test";
+import { makePdf } from "../tests/support/pdf";
+import { demo, shot, signIn } from "./support";
+
+async function openFromAgenda(page: Page, title: string) {
+  await page.getByRole("link", { name: "My classes" }).click();
+  await page.getByRole("link", { name: new RegExp(`^(Open|Join) ${title}$`) }).click();
+  await expect(page).toHaveURL(/\/class\/[0-9a-f-]{36}$/);
+}
+
+/** A pen stroke across the board, from (fx, fy) to (tx, ty) as fractions of its size. */
+async function stroke(page: Page, from: [number, number], to: [number, number]) {
+  const board = page.getByRole("img", { name: /^Whiteboard:/ });
+  const box = (await board.boundingBox())!;
+  const at = ([x, y]: [number, number]) => [box.x + box.width * x, box.y + box.height * y] as const;
+  await page.mouse.move(...at(from));
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i += 1) {
+    const t = i / 12;
+    await page.mouse.move(
+      ...at([
+        from[0] + (to[0] - from[0]) * t,
+        from[1] + (to[1] - from[1]) * t + Math.sin(t * 6) * 0.03,
+      ]),
+    );
+  }
+  await page.mouse.up();
+}
+
+test("two co-teachers draw at once and a student sees both; the student follows the slides", async ({
+  page: host,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const problems: string[] = [];
+  const watch = (page: Page) => {
+    page.on("pageerror", (error) => problems.push(error.message));
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  };
+  watch(host);
+  await signIn(host, demo("teacher"));
+  await host.getByRole("link", { name: "Courses" }).click();
+  const course = `Geometry ${Date.now()}`;
+  await host.getByLabel("Title").fill(course);
+  await host.getByRole("button", { name: "Create course" }).click();
+  await expect(host.getByRole("heading", { level: 1, name: course })).toBeVisible();
+  const title = `${course}: triangles`;
+  await host.getByRole("textbox", { name: "Title" }).first().fill(title);
+  const start = new Date(Date.now() + 86_400_000);
+  await host.getByLabel("Starts at").fill(`${start.toISOString().slice(0, 10)}T10:00`);
+  await host.getByLabel("Cora Coteacher").check();
+  await host.getByRole("button", { name: "Schedule" }).click();
+  await expect(host.getByText("Class scheduled.")).toBeVisible();
+  await host.getByLabel("Sam Student").check();
+  await host.getByRole("button", { name: "Enrol selected" }).click();
+  await expect(host.getByText("Roster updated.")).toBeVisible();
+
+  await openFromAgenda(host, title);
+  await host.getByRole("button", { name: "Start class" }).click();
+  await expect(host.getByText("● Live")).toBeVisible();
+
+  const co = await (await browser.newContext()).newPage();
+  const student = await (await browser.newContext()).newPage();
+  watch(co);
+  watch(student);
+  await signIn(co, demo("coteacher"));
+  await openFromAgenda(co, title);
+  await signIn(student, demo("student1"));
+  await openFromAgenda(student, title);
+
+  // The host puts the whiteboard on everyone's stage.
+  await host.getByRole("radio", { name: "Whiteboard" }).click();
+  for (const page of [host, co, student]) {
+    await expect(page.locator(".studio")).toHaveAttribute("data-scene", "whiteboard");
+  }
+  // Students look; they get no drawing tools.
+  await expect(student.getByRole("button", { name: "Pen" })).toHaveCount(0);
+  await expect(host.getByRole("button", { name: "Pen" })).toHaveAttribute("aria-pressed", "true");
+
+  // Both teachers draw at the same time.
+  await Promise.all([stroke(host, [0.1, 0.3], [0.45, 0.35]), stroke(co, [0.55, 0.6], [0.9, 0.7])]);
+  await co.getByRole("button", { name: "Rectangle" }).click();
+  await stroke(co, [0.2, 0.6], [0.4, 0.85]);
+  const studentBoard = student.getByRole("img", { name: /^Whiteboard:/ });
+  await expect(studentBoard).toHaveAttribute("data-shapes", "3");
+  await expect(host.getByRole("img", { name: /^Whiteboard:/ })).toHaveAttribute("data-shapes", "3");
+  await shot(student, "studio-whiteboard-student");
+  await shot(co, "studio-whiteboard-coteacher");
+
+  // Undo takes back only the co-teacher's own last shape.
+  await co.getByRole("button", { name: "Undo" }).click();
+  await expect(studentBoard).toHaveAttribute("data-shapes", "2");
+
+  // Slides: the host adds a deck and moves on; the student follows.
+  await host.getByRole("radio", { name: "Slides + camera" }).click();
+  await expect(student.locator(".studio")).toHaveAttribute("data-scene", "slides");
+  await expect(student.getByText("Your teacher hasn't shared slides yet.")).toBeVisible();
+  await host.locator("#deck-file").setInputFiles({
+    name: "Triangles.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.from(makePdf(3)),
+  });
+  await expect(host.getByText("Slide 1 of 3")).toBeVisible();
+  await expect(student.getByText("Slide 1 of 3")).toBeVisible();
+  await host.getByRole("button", { name: "Next →" }).click();
+  await expect(student.getByText("Slide 2 of 3")).toBeVisible();
+  const slide = student.getByRole("img", { name: "Triangles.pdf, slide 2: 0 shapes" });
+  await expect(slide.locator("image[data-slide]")).toHaveCount(1);
+  await expect(host.locator("image[data-slide]")).toHaveCount(1);
+  await expect(host.getByRole("button", { name: "Slide 3" })).toBeVisible();
+  await student.waitForTimeout(500); // the slide image paints once decoded
+  await shot(host, "studio-slides-host");
+  await shot(student, "studio-slides-student");
+
+  // A student may browse on their own and jump back to the live slide.
+  await student.getByRole("button", { name: "Slide 3" }).click();
+  await expect(student.getByText("Slide 3 of 3")).toBeVisible();
+  await student.getByRole("button", { name: /Jump back to live/ }).click();
+  await expect(student.getByText("Slide 2 of 3")).toBeVisible();
+
+  expect(problems).toEqual([]);
+});
