@@ -1,3 +1,4 @@
+import type * as PdfJs from "pdfjs-dist";
 import type { PDFDocumentProxy } from "pdfjs-dist";
 import { BOARD } from "./shapes";
 
@@ -9,8 +10,7 @@ import { BOARD } from "./shapes";
 
 const VENDOR = "/vendor/pdfjs";
 // Through a parameter, so the bundler leaves the import to the browser.
-const load = (url: string) =>
-  import(/* @vite-ignore */ url) as Promise<typeof import("pdfjs-dist")>;
+const load = (url: string) => import(/* @vite-ignore */ url) as Promise<typeof PdfJs>;
 const decks = new Map<string, Promise<PDFDocumentProxy>>();
 
 export function openPdf(url: string): Promise<PDFDocumentProxy> {
