@@ -10,7 +10,6 @@
  * {"joins","succeeded","p50Ms","p99Ms","dbShare"}.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -19,8 +18,8 @@ import { scheduleSession } from "../core/scheduling";
 import { createDb } from "../db/client";
 import { freePort } from "../db/embedded";
 import { createScratchDatabase } from "../db/scratchDatabase";
-import { DEMO_PASSWORD } from "../db/seed";
 import { startLiveKitStandIn } from "../tests/support/livekitStandIn";
+import { cpuMs, signIn, waitUntilReady } from "./support/server";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({
@@ -139,10 +138,7 @@ try {
   log(`baseline /healthz p50 ${summarize(baseline.map((s) => s.latencyMs)).p50.toFixed(1)} ms`);
 
   // The measured run: every student joins once, arrivals spread evenly over the window.
-  const cpu = () => {
-    const f = readFileSync(`/proc/${server!.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in ticks of 10 ms
-  };
+  const cpu = () => cpuMs(server!.pid!);
   const cpuBefore = cpu();
   const wallStart = performance.now();
   const samples = await openLoop(JOINS, WINDOW_MS, (i) =>
@@ -285,29 +281,4 @@ async function seedStudents(
     const signature = createHmac("sha256", secret).update(token).digest("base64");
     return `lectern.session_token=${encodeURIComponent(`${token}.${signature}`)}`;
   });
-}
-
-async function signIn(url: string, email: string): Promise<string> {
-  const response = await fetch(`${url}/sign-in`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: url },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: "/" }),
-    redirect: "manual",
-  });
-  const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]!);
-  if (cookies.length === 0) throw new Error(`sign-in failed for ${email}: ${response.status}`);
-  return cookies.join("; ");
-}
-
-async function waitUntilReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error("the server did not become ready within 60 s");
 }

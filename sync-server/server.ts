@@ -14,7 +14,7 @@ import { admit, NotAdmittedError, readOnly, type Access } from "./access";
 import { createClassPush } from "./classPush";
 import { classify } from "./classify";
 import { Sequencer } from "./sequencer";
-import { changesNothing, missesEarlierChanges } from "./updateRoots";
+import { changesNothing, standing } from "./updateRoots";
 
 /**
  * The live studio's sync server (DESIGN.md section 6): one Y.Doc per class
@@ -190,8 +190,9 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
       connection.readOnly = readOnly(context.powers);
       // Sync step 1 carries a state vector, not a change.
       if (type === 0 || connection.readOnly) return;
-      if (changesNothing(document, payload)) return;
-      if (missesEarlierChanges(document, payload)) {
+      const known = standing(document, payload);
+      if (changesNothing(document, payload, known)) return;
+      if (known.missesEarlier) {
         holdBack(connection, document);
         return;
       }
@@ -199,7 +200,9 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
       if (!events) throw Object.assign(new Error(CLOSE.forbidden.reason), CLOSE.forbidden);
       // Only what the document lacks: a client re-sending after a reconnect may
       // include changes the log already holds, and those must not be logged twice.
-      const fresh = Y.diffUpdate(payload, Y.encodeStateVector(document));
+      const fresh = known.someKnown
+        ? Y.diffUpdate(payload, Y.encodeStateVector(document))
+        : payload;
       try {
         await sequencer.append(
           { tenantId: context.claims.tid, sessionId: context.claims.sid },

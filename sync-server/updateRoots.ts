@@ -132,21 +132,37 @@ export function readUpdate(
   return { roots, entries };
 }
 
-/** True when applying the update would change nothing (a re-sent or empty update). */
-export function changesNothing(doc: Y.Doc, update: Uint8Array): boolean {
-  return Y.snapshotContainsUpdate(Y.snapshot(doc), update);
+/**
+ * Where an update's items stand against the document, from its header alone
+ * (cheap: no decoding of contents, no walk over the document).
+ * - `missesEarlier`: it builds on changes of its sender the document has not
+ *   seen yet. A provider that reconnects mid-drawing sends new strokes before
+ *   its catch-up (sync step 2); applied now they would wait inside Yjs as
+ *   "pending" and come back inside the catch-up, to be logged twice.
+ * - `someKnown` / `allKnown`: the document already has some / all of its items
+ *   (a re-sent update).
+ */
+export function standing(doc: Y.Doc, update: Uint8Array) {
+  const { from, to } = Y.parseUpdateMeta(update);
+  let missesEarlier = false;
+  let someKnown = false;
+  let allKnown = true;
+  for (const [client, clock] of from) {
+    const state = Y.getState(doc.store, client);
+    if (clock > state) missesEarlier = true;
+    if (clock < state) someKnown = true;
+    if ((to.get(client) ?? 0) > state) allKnown = false;
+  }
+  return { missesEarlier, someKnown, allKnown };
 }
 
-/**
- * True when the update builds on changes of its sender that the document has
- * not seen yet. A provider that reconnects mid-drawing sends new strokes
- * before its catch-up (sync step 2); applied now they would wait inside Yjs as
- * "pending" and come back inside the catch-up, to be logged twice.
- */
-export function missesEarlierChanges(doc: Y.Doc, update: Uint8Array): boolean {
-  const { from } = Y.parseUpdateMeta(update);
-  for (const [client, clock] of from) {
-    if (clock > Y.getState(doc.store, client)) return true;
-  }
-  return false;
+/** True when applying the update would change nothing (a re-sent or empty update). */
+export function changesNothing(
+  doc: Y.Doc,
+  update: Uint8Array,
+  known = standing(doc, update),
+): boolean {
+  // New items always change something; only deletions need the full check.
+  if (!known.allKnown) return false;
+  return Y.snapshotContainsUpdate(Y.snapshot(doc), update);
 }
