@@ -112,6 +112,26 @@ test("two co-teachers draw at once and a student sees both; the student follows 
   await shot(host, "studio-slides-host");
   await shot(student, "studio-slides-student");
 
+  // The host adds a scene of their own; everyone can be switched to it.
+  await host.getByRole("button", { name: "Edit scenes" }).click();
+  await host.getByLabel("New scene name").fill("Quiz time");
+  await host.getByLabel("Layout").selectOption("whiteboard");
+  await host.getByRole("button", { name: "Add scene" }).click();
+  await host.getByRole("button", { name: "Move Quiz time up" }).click();
+  await host.getByRole("button", { name: "Done" }).click();
+  await host.getByRole("radio", { name: "Quiz time" }).click();
+  await expect(student.getByText("Scene: Quiz time")).toBeVisible();
+  await expect(co.getByRole("radio", { name: "Quiz time" })).toHaveAttribute(
+    "aria-checked",
+    "true",
+  );
+  const order = await co
+    .getByRole("radiogroup", { name: "Scene for everyone" })
+    .getByRole("radio")
+    .allTextContents();
+  expect(order.slice(-2)).toEqual(["Quiz time", "Screen share"]);
+  await host.getByRole("radio", { name: "Slides + camera" }).click();
+
   // A student may browse on their own and jump back to the live slide.
   await student.getByRole("button", { name: "Slide 3" }).click();
   await expect(student.getByText("Slide 3 of 3")).toBeVisible();

@@ -10,6 +10,7 @@ import { useBrowserRecorder } from "~/components/classroom/useBrowserRecorder";
 import { useClassFeed, type FeedEvent } from "~/components/classroom/useClassFeed";
 import type { DeckInfo } from "~/components/studio/Slides";
 import { Studio } from "~/components/studio/Studio";
+import { applySceneEvent, type Scene } from "../../core/scenes";
 import { useStudio } from "~/components/studio/useStudio";
 import { classPage } from "~/services/classPage.server";
 import { requireUser } from "~/session.server";
@@ -40,6 +41,7 @@ export default function ClassPage() {
   const [busy, setBusy] = useState<string | null>(null);
   const recorder = useBrowserRecorder();
   const [decks, setDecks] = useState<DeckInfo[]>(data.decks);
+  const [scenes, setScenes] = useState<Scene[]>(data.scenes);
   const addDeck = useCallback(
     (deck: DeckInfo) =>
       setDecks((list) => (list.some((d) => d.deckId === deck.deckId) ? list : [...list, deck])),
@@ -85,6 +87,11 @@ export default function ClassPage() {
             break;
           case "slides.deck_added":
             addDeck(p as unknown as DeckInfo);
+            break;
+          case "scene.created":
+          case "scene.updated":
+          case "scene.deleted":
+            setScenes((list) => applySceneEvent(list, event));
             break;
           case "recording.started":
             setRecording({
@@ -306,10 +313,13 @@ export default function ClassPage() {
               studio={studio}
               decks={decks}
               onDeckAdded={addDeck}
+              scenes={scenes}
+              onScenes={setScenes}
               can={{
                 draw: canDraw,
                 present: canPresent,
                 changeScene: canPresent,
+                manageScenes: data.can.manageScenes,
                 clear: data.can.clearBoard,
               }}
               me={{ id: data.you.userId, name: data.you.name, color: colorFor(data.you.userId) }}

@@ -5,6 +5,7 @@ import { can, type Actor } from "../../core/permissions";
 import { activeRecordings, listParticipants } from "../../db/liveClass";
 import { eventsOfTypes } from "../../db/eventLog";
 import { withTenant } from "../../db/tenantContext";
+import { SCENE_EVENTS, scenesFrom } from "../../core/scenes";
 import type { Deck } from "../../core/slides";
 import { schoolsOf, type SignedInUser } from "~/session.server";
 
@@ -26,6 +27,7 @@ export async function classPage(context: AppLoadContext, user: SignedInUser, ses
     const everyone = await listParticipants(tx, session.id);
     const [recording] = await activeRecordings(tx, session.id);
     const decks = await eventsOfTypes(tx, session.id, ["slides.deck_added"]);
+    const sceneEvents = await eventsOfTypes(tx, session.id, [...SCENE_EVENTS]);
     const seeObservers = can(me, "session:end", resource) || can(me, "session:start", resource);
     return {
       class: {
@@ -40,6 +42,7 @@ export async function classPage(context: AppLoadContext, user: SignedInUser, ses
       backTo: `/s/${school.slug}/agenda`,
       you: { userId: user.id, name: user.name, role: place.role },
       decks: decks.map((e) => e.payload as Deck),
+      scenes: scenesFrom(sceneEvents),
       can: {
         start: can(me, "session:start", resource),
         end: can(me, "session:end", resource),
@@ -50,6 +53,7 @@ export async function classPage(context: AppLoadContext, user: SignedInUser, ses
         changeScene: can(me, "scene:change", resource),
         // Clearing the whole board is the host's call.
         clearBoard: place.role === "host",
+        manageScenes: can(me, "scene:manage", resource),
         seeObservers,
       },
       people: everyone

@@ -1,5 +1,6 @@
-import type { ReactNode } from "react";
-import { BUILT_IN_SCENES, type Scene } from "./scenes";
+import { useState, type ReactNode } from "react";
+import type { Scene } from "../../../core/scenes";
+import { SceneEditor } from "./SceneEditor";
 import { Slides, type DeckInfo } from "./Slides";
 import { useMap, type Studio as StudioConnection } from "./useStudio";
 import { Whiteboard } from "./Whiteboard";
@@ -7,10 +8,17 @@ import { Whiteboard } from "./Whiteboard";
 interface Props {
   sessionId: string;
   studio: StudioConnection;
-  scenes?: Scene[];
+  scenes: Scene[];
+  onScenes: (scenes: Scene[]) => void;
   decks: DeckInfo[];
   onDeckAdded: (deck: DeckInfo) => void;
-  can: { draw: boolean; present: boolean; changeScene: boolean; clear: boolean };
+  can: {
+    draw: boolean;
+    present: boolean;
+    changeScene: boolean;
+    manageScenes: boolean;
+    clear: boolean;
+  };
   me: { id: string; name: string; color: string };
   /** The camera/screen stage (LiveKit), shown big or as a strip depending on the scene. */
   media: ReactNode;
@@ -24,14 +32,15 @@ interface Props {
  */
 export function Studio(props: Props) {
   const { studio, can } = props;
-  const scenes = props.scenes ?? BUILT_IN_SCENES;
+  const scenes = props.scenes;
   const sceneMap = useMap<string>(studio.doc, "scene");
-  const current = scenes.find((s) => s.id === sceneMap.get("current")) ?? scenes[0]!;
+  const current = scenes.find((s) => s.sceneId === sceneMap.get("current")) ?? scenes[0]!;
+  const [editing, setEditing] = useState(false);
   const connected = studio.state === "live";
 
   const switchTo = (scene: Scene) => {
-    if (!connected || scene.id === current.id) return;
-    studio.doc.transact(() => sceneMap.set("current", scene.id));
+    if (!connected || scene.sceneId === current.sceneId) return;
+    studio.doc.transact(() => sceneMap.set("current", scene.sceneId));
   };
 
   const board = (
@@ -68,10 +77,10 @@ export function Studio(props: Props) {
           <div role="radiogroup" aria-label="Scene for everyone" className="scene-buttons">
             {scenes.map((scene) => (
               <button
-                key={scene.id}
+                key={scene.sceneId}
                 type="button"
                 role="radio"
-                aria-checked={scene.id === current.id}
+                aria-checked={scene.sceneId === current.sceneId}
                 className="scene-button"
                 disabled={!connected}
                 onClick={() => switchTo(scene)}
@@ -85,7 +94,20 @@ export function Studio(props: Props) {
             Scene: <strong>{current.name}</strong>
           </p>
         )}
+        {can.manageScenes ? (
+          <button
+            type="button"
+            className="scene-button"
+            aria-expanded={editing}
+            onClick={() => setEditing((e) => !e)}
+          >
+            {editing ? "Done" : "Edit scenes"}
+          </button>
+        ) : null}
       </nav>
+      {editing ? (
+        <SceneEditor sessionId={props.sessionId} scenes={scenes} onScenes={props.onScenes} />
+      ) : null}
       {current.layout === "camera" || current.layout === "screen" ? (
         <div className="studio-main">{props.media}</div>
       ) : (
