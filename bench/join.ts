@@ -14,11 +14,11 @@ import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import type pg from "pg";
-import { scheduleSession } from "../core/scheduling";
 import { createDb } from "../db/client";
 import { freePort } from "../db/embedded";
 import { createScratchDatabase } from "../db/scratchDatabase";
 import { startLiveKitStandIn } from "../tests/support/livekitStandIn";
+import { demoTeacher, scheduleTomorrow } from "./support/demoClass";
 import { cpuMs, signIn, waitUntilReady } from "./support/server";
 import { round, summarize } from "./support/stats";
 
@@ -74,19 +74,9 @@ try {
   // The class, its teacher and N enrolled students with signed-in sessions.
   const owner = createDb(database.ownerUrl, { max: 4 });
   const app = createDb(database.url, { max: 4 });
-  const { rows: demo } = await owner.pool.query<{ tenant_id: string; user_id: string }>(
-    `select r.tenant_id, r.user_id from user_roles r join users u on u.id = r.user_id
-      where u.email = 'teacher@demo.lectern.test'`,
-  );
-  const tenantId = demo[0]!.tenant_id;
-  const teacher = { userId: demo[0]!.user_id, tenantId, tenantRole: "teacher" as const };
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const session = await scheduleSession(app, teacher, {
-    title: "Benchmark lecture",
-    startsAt: `${tomorrow}T10:00`,
-    durationMinutes: 60,
-    timeZone: "UTC",
-  });
+  const teacher = await demoTeacher(owner.pool);
+  const tenantId = teacher.tenantId;
+  const session = await scheduleTomorrow(app, teacher, "Benchmark lecture");
   const cookies = await seedStudents(
     owner.pool,
     tenantId,
@@ -98,12 +88,7 @@ try {
 
   // A server that has been up a while: warm the join path (code, JIT, pool
   // connections) on another class with other students, unmeasured.
-  const warmUp = await scheduleSession(app, teacher, {
-    title: "Warm-up class",
-    startsAt: `${tomorrow}T12:00`,
-    durationMinutes: 60,
-    timeZone: "UTC",
-  });
+  const warmUp = await scheduleTomorrow(app, teacher, "Warm-up class", 12);
   const warmUpCookies = await seedStudents(
     owner.pool,
     tenantId,

@@ -19,12 +19,12 @@ import { Worker } from "node:worker_threads";
 import { HocuspocusProvider } from "@hocuspocus/provider";
 import type pg from "pg";
 import * as Y from "yjs";
-import { scheduleSession } from "../core/scheduling";
 import { mintSyncToken } from "../core/syncToken";
 import { createDb } from "../db/client";
 import { freePort } from "../db/embedded";
 import { createScratchDatabase } from "../db/scratchDatabase";
 import { measureFsyncFloor } from "./support/fsyncFloor";
+import { demoTeacher, scheduleTomorrow } from "./support/demoClass";
 import { cpuMs, rssMb, signIn, waitUntilReady } from "./support/server";
 import { round, summarize } from "./support/stats";
 
@@ -81,19 +81,9 @@ try {
   log(`Lectern ready on ${lecternUrl}`);
 
   // A live class with K co-teachers drawing and V students watching.
-  const { rows: demo } = await owner.pool.query<{ tenant_id: string; user_id: string }>(
-    `select r.tenant_id, r.user_id from user_roles r join users u on u.id = r.user_id
-      where u.email = 'teacher@demo.lectern.test'`,
-  );
-  const tenantId = demo[0]!.tenant_id;
-  const teacher = { userId: demo[0]!.user_id, tenantId, tenantRole: "teacher" as const };
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  const session = await scheduleSession(app, teacher, {
-    title: "Sync benchmark",
-    startsAt: `${tomorrow}T10:00`,
-    durationMinutes: 60,
-    timeZone: "UTC",
-  });
+  const teacher = await demoTeacher(owner.pool);
+  const tenantId = teacher.tenantId;
+  const session = await scheduleTomorrow(app, teacher, "Sync benchmark");
   const started = await fetch(`${lecternUrl}/api/sessions/${session.id}/start`, {
     method: "POST",
     headers: { cookie: await signIn(lecternUrl, "teacher@demo.lectern.test"), origin: lecternUrl },

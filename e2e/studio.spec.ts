@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import { makePdf } from "../tests/support/pdf";
 import { demo, shot, signIn } from "./support";
@@ -90,6 +91,21 @@ test("two co-teachers draw at once and a student sees both; the student follows 
   // Undo takes back only the co-teacher's own last shape.
   await co.getByRole("button", { name: "Undo" }).click();
   await expect(studentBoard).toHaveAttribute("data-shapes", "2");
+
+  // The board exports as SVG (and PNG) with what is on it.
+  const [svg] = await Promise.all([
+    student.waitForEvent("download"),
+    student.getByRole("button", { name: "SVG" }).click(),
+  ]);
+  expect(svg.suggestedFilename()).toBe("Whiteboard.svg");
+  const drawing = await readFile(await svg.path(), "utf8");
+  expect(drawing).toContain("<svg");
+  expect(drawing.match(/data-shape="/g)).toHaveLength(2);
+  const [png] = await Promise.all([
+    student.waitForEvent("download"),
+    student.getByRole("button", { name: "PNG" }).click(),
+  ]);
+  expect(png.suggestedFilename()).toBe("Whiteboard.png");
 
   // Slides: the host adds a deck and moves on; the student follows.
   await host.getByRole("radio", { name: "Slides + camera" }).click();

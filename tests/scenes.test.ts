@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Scene } from "../core/scenes";
+import { eventTypes } from "./support/classFixtures";
+import { connect } from "./support/fixtures";
+import { syncClients } from "./support/syncClients";
+import { startWebApp, type TestApp } from "./support/webApp";
+
+let app: TestApp;
+const owner = connect(inject("ownerDatabaseUrl"), 2);
+let sync: ReturnType<typeof syncClients>;
+beforeAll(async () => {
+  app = await startWebApp();
+  sync = syncClients(app, owner.pool);
+});
+afterAll(async () => {
+  await app.close();
+  await owner.close();
+});
+
+describe("editing a class's scenes over HTTP (real Postgres)", () => {
+  it("lets teachers add and reorder scenes, logged as events; students may not", async () => {
+    const { sessionId, teacher, student } = await sync.liveClass();
+    const edit = (who: typeof teacher, json: unknown) =>
+      who.api(`/api/sessions/${sessionId}/scenes`, { json });
+    const created = await edit(teacher, { action: "create", name: "Quiz", layout: "whiteboard" });
+    expect(created.status).toBe(200);
+    const { scenes } = (await created.json()) as { scenes: Scene[] };
+    const quiz = scenes.at(-1)!;
+    expect(quiz).toMatchObject({ name: "Quiz", layout: "whiteboard" });
+    const moved = await edit(teacher, { action: "move", sceneId: quiz.sceneId, direction: "up" });
+    const after = ((await moved.json()) as { scenes: Scene[] }).scenes.map((s) => s.name);
+    expect(after.slice(-2)).toEqual(["Quiz", "Screen share"]);
+    const types = await eventTypes(owner.pool, sessionId);
+    expect(types.filter((t) => t.startsWith("scene."))).toEqual([
+      "scene.created",
+      "scene.updated",
+      "scene.updated",
+    ]);
+
+    expect((await edit(student, { action: "create", name: "Mine", layout: "camera" })).status).toBe(
+      403,
+    );
+    expect((await edit(teacher, { action: "create", name: "", layout: "camera" })).status).toBe(
+      422,
+    );
+    expect((await edit(teacher, { action: "create", name: "X", layout: "hologram" })).status).toBe(
+      422,
+    );
+    expect((await edit(teacher, { action: "fly" })).status).toBe(422);
+  });
+});
