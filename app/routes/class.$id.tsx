@@ -112,11 +112,17 @@ export default function ClassPage() {
     [addDeck, data.you.userId, teaching],
   );
 
+  const studio = useStudio(id, joined && status === "live", {
+    name: data.you.name,
+    color: colorFor(data.you.userId),
+  });
+
   const feed = useClassFeed(
     id,
     data.class.lastSequence,
     onEvents,
     status === "scheduled" || status === "live",
+    studio.provider,
   );
 
   // Join once the class is live: right away, or the moment the teacher starts it.
@@ -148,11 +154,6 @@ export default function ClassPage() {
     window.addEventListener("pagehide", leave);
     return () => window.removeEventListener("pagehide", leave);
   }, [joined, status, id]);
-
-  const studio = useStudio(id, joined && status === "live", {
-    name: data.you.name,
-    color: colorFor(data.you.userId),
-  });
 
   const act = async (label: string, work: () => Promise<void>) => {
     setBusy(label);

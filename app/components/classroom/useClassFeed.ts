@@ -1,4 +1,6 @@
+import type { HocuspocusProvider } from "@hocuspocus/provider";
 import { useEffect, useRef, useState } from "react";
+import { callApi } from "./api";
 
 /** An event as the class stream sends it (see core/classEvents.ts). */
 export interface FeedEvent {
@@ -12,8 +14,11 @@ export interface FeedEvent {
 export type FeedStatus = "connecting" | "open" | "reconnecting";
 
 /**
- * Follow a class's events from `after`: a server-sent event stream read from
- * the event log. Events arrive in sequence order; one already seen is dropped.
+ * Follow a class's events from `after`, read from the event log: a server-sent
+ * event stream, and once the studio is connected also the sync server's pushes
+ * (`sync-server/classPush.ts`), whichever is first. Both are in sequence order,
+ * so an event already seen is dropped; a push whose `since` is past the last
+ * event seen means some were missed, and they are fetched over HTTP first.
  * EventSource reconnects by itself and resumes from the last id it saw.
  */
 export function useClassFeed(
@@ -21,11 +26,49 @@ export function useClassFeed(
   after: number,
   onEvents: (events: FeedEvent[]) => void,
   enabled = true,
+  studio: HocuspocusProvider | null = null,
 ): FeedStatus {
   const [status, setStatus] = useState<FeedStatus>("connecting");
   const handler = useRef(onEvents);
   handler.current = onEvents;
   const last = useRef(after);
+  const deliver = (events: FeedEvent[]) => {
+    const fresh = events.filter((event) => event.sequence > last.current);
+    if (fresh.length === 0) return;
+    last.current = fresh.at(-1)!.sequence;
+    handler.current(fresh);
+  };
+
+  useEffect(() => {
+    if (!studio || !enabled) return;
+    let filling: Promise<void> = Promise.resolve();
+    const onStateless = ({ payload }: { payload: string }) => {
+      const message = JSON.parse(payload) as {
+        kind?: string;
+        since: number;
+        last: number;
+        events: FeedEvent[];
+      };
+      if (message.kind !== "events") return;
+      // One at a time, so a gap is filled before what comes after it.
+      filling = filling.then(async () => {
+        while (message.since > last.current) {
+          const page = await callApi<{ events: FeedEvent[]; last: number }>(
+            `/api/sessions/${sessionId}/events?after=${last.current}`,
+            { method: "GET" },
+          ).catch(() => null);
+          if (!page || page.last <= last.current) break;
+          deliver(page.events);
+          last.current = Math.max(last.current, page.last);
+        }
+        deliver(message.events);
+      });
+    };
+    studio.on("stateless", onStateless);
+    return () => {
+      studio.off("stateless", onStateless);
+    };
+  }, [studio, enabled, sessionId]);
 
   useEffect(() => {
     if (!enabled) return;
@@ -33,10 +76,7 @@ export function useClassFeed(
     source.onopen = () => setStatus("open");
     source.onerror = () => setStatus("reconnecting");
     source.addEventListener("class", (message) => {
-      const event = JSON.parse((message as MessageEvent<string>).data) as FeedEvent;
-      if (event.sequence <= last.current) return;
-      last.current = event.sequence;
-      handler.current([event]);
+      deliver([JSON.parse((message as MessageEvent<string>).data) as FeedEvent]);
     });
     return () => source.close();
   }, [sessionId, enabled]);

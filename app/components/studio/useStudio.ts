@@ -86,7 +86,8 @@ export function useStudio(
       current?.destroy();
       setProvider(null);
     };
-    // `me` is set once per connection; a new name mid-class is not worth a reconnect.
+    // `me` is set once per connection (a new name mid-class is not worth a reconnect);
+    // `doc` is replaced by this effect itself.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [enabled, sessionId, generation]);
 
