@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Scene } from "../core/scenes";
 import { eventTypes } from "./support/classFixtures";
-import { connect } from "./support/fixtures";
-import { syncClients } from "./support/syncClients";
-import { startWebApp, type TestApp } from "./support/webApp";
+import { classroomHarness } from "./support/syncClients";
 
-let app: TestApp;
-const owner = connect(inject("ownerDatabaseUrl"), 2);
-let sync: ReturnType<typeof syncClients>;
-beforeAll(async () => {
-  app = await startWebApp();
-  sync = syncClients(app, owner.pool);
-});
-afterAll(async () => {
-  await app.close();
-  await owner.close();
-});
+const harness = classroomHarness();
+const { owner } = harness;
 
 describe("editing a class's scenes over HTTP (real Postgres)", () => {
   it("lets teachers add and reorder scenes, logged as events; students may not", async () => {
-    const { sessionId, teacher, student } = await sync.liveClass();
+    const { sessionId, teacher, student } = await harness.sync.liveClass();
     const edit = (who: typeof teacher, json: unknown) =>
       who.api(`/api/sessions/${sessionId}/scenes`, { json });
     const created = await edit(teacher, { action: "create", name: "Quiz", layout: "whiteboard" });

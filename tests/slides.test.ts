@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eventTypes } from "./support/classFixtures";
-import { connect } from "./support/fixtures";
 import { makePdf } from "./support/pdf";
-import { syncClients } from "./support/syncClients";
-import { startWebApp, type Browser, type TestApp } from "./support/webApp";
+import { classroomHarness } from "./support/syncClients";
+import type { Browser } from "./support/webApp";
 
-let app: TestApp;
-const owner = connect(inject("ownerDatabaseUrl"), 2);
-let sync: ReturnType<typeof syncClients>;
-beforeAll(async () => {
-  app = await startWebApp();
-  sync = syncClients(app, owner.pool);
-});
-afterAll(async () => {
-  await app.close();
-  await owner.close();
-});
+const harness = classroomHarness();
+const { owner } = harness;
 
 const upload = (browser: Browser, sessionId: string, bytes: Uint8Array, name = "Moon phases.pdf") =>
   browser.api(`/api/sessions/${sessionId}/decks?name=${encodeURIComponent(name)}`, {
@@ -25,7 +15,7 @@ const upload = (browser: Browser, sessionId: string, bytes: Uint8Array, name = "
 
 describe("slide decks (real web app, real Postgres, local storage)", () => {
   it("stores a teacher's PDF, announces it, and serves it to the class", async () => {
-    const { sessionId, teacher, student } = await sync.liveClass();
+    const { sessionId, teacher, student } = await harness.sync.liveClass();
     const pdf = makePdf(3);
     const response = await upload(teacher, sessionId, pdf);
     expect(response.status).toBe(201);
@@ -44,7 +34,7 @@ describe("slide decks (real web app, real Postgres, local storage)", () => {
   });
 
   it("refuses students, files that are not PDFs, broken PDFs and oversized uploads, storing nothing", async () => {
-    const { sessionId, teacher, student } = await sync.liveClass();
+    const { sessionId, teacher, student } = await harness.sync.liveClass();
     expect((await upload(student, sessionId, makePdf(1))).status).toBe(403);
 
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
@@ -65,14 +55,14 @@ describe("slide decks (real web app, real Postgres, local storage)", () => {
   });
 
   it("keeps decks inside their class", async () => {
-    const { sessionId, teacher } = await sync.liveClass();
+    const { sessionId, teacher } = await harness.sync.liveClass();
     const { deck } = (await (await upload(teacher, sessionId, makePdf(1))).json()) as {
       deck: { deckId: string };
     };
-    const outsider = await sync.as("student2");
+    const outsider = await harness.sync.as("student2");
     const response = await outsider.get(`/api/sessions/${sessionId}/decks/${deck.deckId}`);
     expect(response.status).toBe(403);
-    const other = await sync.liveClass();
+    const other = await harness.sync.liveClass();
     const elsewhere = await teacher.get(`/api/sessions/${other.sessionId}/decks/${deck.deckId}`);
     expect(elsewhere.status).toBe(404);
   });

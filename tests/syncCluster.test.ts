@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { connect } from "./support/fixtures";
 import {
   board,
   itemCounts,
   loggedUpdates,
+  classroomHarness,
   replay,
-  syncClients,
   until,
 } from "./support/syncClients";
 import { reachable, startSyncProcess, type SyncProcess } from "./support/syncProcess";
-import { startWebApp, type TestApp } from "./support/webApp";
 
 /*
  * Sync servers as real processes (server.ts with ROLE=sync): one killed with
@@ -18,21 +16,12 @@ import { startWebApp, type TestApp } from "./support/webApp";
  * web app in this process only signs people in and mints tokens.
  */
 
-let app: TestApp;
-const owner = connect(inject("ownerDatabaseUrl"), 2);
-let sync: ReturnType<typeof syncClients>;
+const harness = classroomHarness();
+const { owner } = harness;
 const processes: SyncProcess[] = [];
 const redisUp = await reachable("127.0.0.1", 6379);
-
-beforeAll(async () => {
-  app = await startWebApp();
-  sync = syncClients(app, owner.pool);
-});
 afterAll(async () => {
-  sync.destroy();
   await Promise.all(processes.map((p) => p.stop().catch(() => {})));
-  await app.close();
-  await owner.close();
 });
 
 const started = async (env: Record<string, string> = {}, port?: number) => {
@@ -53,12 +42,12 @@ async function drawBurst(doc: Y.Doc, who: string, count: number, onShape?: (i: n
 describe("sync servers as processes (real Postgres, real providers)", () => {
   it("loses no acknowledged change and logs none twice when the server is killed mid-burst", async () => {
     const server = await started();
-    const { sessionId, teacher, student } = await sync.liveClass();
+    const { sessionId, teacher, student } = await harness.sync.liveClass();
     const on = { server: server.url };
     const [a, b, viewer] = await Promise.all([
-      sync.open(teacher, sessionId, on),
-      sync.open(teacher, sessionId, on),
-      sync.open(student, sessionId, on),
+      harness.sync.open(teacher, sessionId, on),
+      harness.sync.open(teacher, sessionId, on),
+      harness.sync.open(student, sessionId, on),
     ]);
     let restarted: Promise<SyncProcess> | null = null;
     const kill = (i: number) => {
@@ -87,11 +76,11 @@ describe("sync servers as processes (real Postgres, real providers)", () => {
     async () => {
       const redis = { REDIS_URL: "redis://127.0.0.1:6379" };
       const [one, two] = await Promise.all([started(redis), started(redis)]);
-      const { sessionId, teacher, student } = await sync.liveClass();
+      const { sessionId, teacher, student } = await harness.sync.liveClass();
       const [a, b, viewer] = await Promise.all([
-        sync.open(teacher, sessionId, { server: one.url }),
-        sync.open(teacher, sessionId, { server: two.url }),
-        sync.open(student, sessionId, { server: two.url }),
+        harness.sync.open(teacher, sessionId, { server: one.url }),
+        harness.sync.open(teacher, sessionId, { server: two.url }),
+        harness.sync.open(student, sessionId, { server: two.url }),
       ]);
       await Promise.all([drawBurst(a.doc, "a", 200), drawBurst(b.doc, "b", 200)]);
       await until(

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import * as Y from "yjs";
 import { stateAt } from "../core/docState";
 import { appendSessionEvents } from "../core/sessionEvents";
@@ -7,38 +7,24 @@ import { mintSyncToken, verifySyncToken } from "../core/syncToken";
 import type { PushedEvents } from "../sync-server/classPush";
 import { HocuspocusProvider } from "@hocuspocus/provider";
 import { eventTypes, refuseEvents, scheduleDemoClass } from "./support/classFixtures";
-import { connect } from "./support/fixtures";
 import {
   board,
+  classroomHarness,
   itemCounts,
   loggedUpdates,
   replay,
-  syncClients,
   until,
 } from "./support/syncClients";
-import { startWebApp, type TestApp } from "./support/webApp";
 
-let app: TestApp;
-const owner = connect(inject("ownerDatabaseUrl"), 2);
-let sync: ReturnType<typeof syncClients>;
-beforeAll(async () => {
-  // Checkpoints every 10 updates, so documents load and rebuild across several;
-  // a connection waits half a second past its token for a fresh one.
-  app = await startWebApp({}, { checkpointEvery: 10, tokenGraceMs: 500 });
-  sync = syncClients(app, owner.pool);
-});
-afterAll(async () => {
-  sync.destroy();
-  await app.close();
-  await owner.close();
-});
+const harness = classroomHarness({ checkpointEvery: 10, tokenGraceMs: 500 });
+const { owner } = harness;
 
 describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   it("sequences every board change before it is acknowledged, and the log rebuilds the document", async () => {
-    const { sessionId, teacher, student } = await sync.liveClass();
-    const a = await sync.open(teacher, sessionId);
-    const b = await sync.open(teacher, sessionId);
-    const viewer = await sync.open(student, sessionId);
+    const { sessionId, teacher, student } = await harness.sync.liveClass();
+    const a = await harness.sync.open(teacher, sessionId);
+    const b = await harness.sync.open(teacher, sessionId);
+    const viewer = await harness.sync.open(student, sessionId);
     for (let i = 0; i < 50; i += 1) {
       board(a.doc).set(`a${i}`, `shape from a ${i}`);
       board(b.doc).set(`b${i}`, `shape from b ${i}`);
@@ -65,9 +51,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("keeps students read-only: their board change is neither applied nor logged", async () => {
-    const { sessionId, teacher, student } = await sync.liveClass();
-    const host = await sync.open(teacher, sessionId);
-    const pupil = await sync.open(student, sessionId);
+    const { sessionId, teacher, student } = await harness.sync.liveClass();
+    const host = await harness.sync.open(teacher, sessionId);
+    const pupil = await harness.sync.open(student, sessionId);
     board(pupil.doc).set("graffiti", "nope");
     board(host.doc).set("lesson", "photosynthesis");
     await until(() => board(pupil.doc).get("lesson") === "photosynthesis");
@@ -78,8 +64,8 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("refuses changes to parts of the document that are not the studio's", async () => {
-    const { sessionId, teacher } = await sync.liveClass();
-    const host = await sync.open(teacher, sessionId);
+    const { sessionId, teacher } = await harness.sync.liveClass();
+    const host = await harness.sync.open(teacher, sessionId);
     host.doc.getMap("somewhere-else").set("x", 1);
     await until(() => host.closes.some((c) => c.reason === "this change is not allowed for you"));
     expect(
@@ -88,9 +74,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("halts when the log refuses: nothing is acknowledged, and the change lands once when it is writable again", async () => {
-    const { sessionId, teacher, student } = await sync.liveClass();
-    const host = await sync.open(teacher, sessionId);
-    const pupil = await sync.open(student, sessionId);
+    const { sessionId, teacher, student } = await harness.sync.liveClass();
+    const host = await harness.sync.open(teacher, sessionId);
+    const pupil = await harness.sync.open(student, sessionId);
     const lift = await refuseEvents(owner.pool, sessionId, "whiteboard.updated");
     board(host.doc).set("kept", "while paused");
     await until(() => host.closes.some((c) => c.code === 4503));
@@ -104,13 +90,13 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("refuses people without a token for the class, and classes that are not live", async () => {
-    const { sessionId } = await scheduleDemoClass(app.database, owner.pool);
-    const teacher = await sync.as("teacher");
+    const { sessionId } = await scheduleDemoClass(harness.app.database, owner.pool);
+    const teacher = await harness.sync.as("teacher");
     expect((await teacher.api(`/api/sessions/${sessionId}/sync-token`)).status).toBe(409);
     const doc = new Y.Doc();
     let failed = false;
     const provider = new HocuspocusProvider({
-      url: `${app.url.replace("http", "ws")}/sync`,
+      url: `${harness.app.url.replace("http", "ws")}/sync`,
       name: `session:${sessionId}`,
       document: doc,
       token: "forged",
@@ -123,8 +109,8 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("rebuilds the document at any point from checkpoints and the log (stateAt)", async () => {
-    const { sessionId, tenantId, teacher } = await sync.liveClass();
-    const host = await sync.open(teacher, sessionId);
+    const { sessionId, tenantId, teacher } = await harness.sync.liveClass();
+    const host = await harness.sync.open(teacher, sessionId);
     const captured: { sequence: number; board: unknown }[] = [];
     for (let i = 0; i < 60; i += 1) {
       board(host.doc).set(`s${i}`, `shape ${i}`);
@@ -141,7 +127,7 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
       [sessionId],
     );
     expect(checkpoints.length).toBeGreaterThan(2);
-    const deps = { db: app.database.db, pool: app.database.pool };
+    const deps = { db: harness.app.database.db, pool: harness.app.database.pool };
     for (let n = 0; n < 20; n += 1) {
       const point = captured[Math.floor(Math.random() * captured.length)]!;
       const { doc } = await stateAt(deps, { tenantId, sessionId }, { sequence: point.sequence });
@@ -152,9 +138,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("sequences slide and scene changes by teachers as their own events; students follow", async () => {
-    const { sessionId, teacher, student } = await sync.liveClass();
-    const host = await sync.open(teacher, sessionId);
-    const pupil = await sync.open(student, sessionId);
+    const { sessionId, teacher, student } = await harness.sync.liveClass();
+    const host = await harness.sync.open(teacher, sessionId);
+    const pupil = await harness.sync.open(student, sessionId);
     const deckId = randomUUID();
     const sceneId = randomUUID();
     host.doc.getMap("slides").set(deckId, 3);
@@ -181,9 +167,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("pushes class events to open documents as stateless messages, each person seeing theirs", async () => {
-    const { sessionId, tenantId, teacher, student, teacherId } = await sync.liveClass();
-    const host = await sync.open(teacher, sessionId);
-    const pupil = await sync.open(student, sessionId);
+    const { sessionId, tenantId, teacher, student, teacherId } = await harness.sync.liveClass();
+    const host = await harness.sync.open(teacher, sessionId);
+    const pupil = await harness.sync.open(student, sessionId);
     const chat = (audience: "everyone" | "teachers") => ({
       type: "chat.posted",
       payload: { messageId: randomUUID(), body: `to ${audience}`, audience },
@@ -217,9 +203,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("lets a student draw once granted, without reconnecting, and stops them when it is taken back", async () => {
-    const { sessionId, teacher, student, studentId } = await sync.liveClass();
-    const host = await sync.open(teacher, sessionId);
-    const pupil = await sync.open(student, sessionId);
+    const { sessionId, teacher, student, studentId } = await harness.sync.liveClass();
+    const host = await harness.sync.open(teacher, sessionId);
+    const pupil = await harness.sync.open(student, sessionId);
     const grant = (granted: boolean) =>
       teacher.api(`/api/sessions/${sessionId}/participants/${studentId}/grants`, {
         json: { grant: "can_draw", granted },
@@ -262,9 +248,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("closes the connections of people who leave, and everyone's when the class ends", async () => {
-    const { sessionId, teacher, student } = await sync.liveClass();
-    const host = await sync.open(teacher, sessionId);
-    const pupil = await sync.open(student, sessionId);
+    const { sessionId, teacher, student } = await harness.sync.liveClass();
+    const host = await harness.sync.open(teacher, sessionId);
+    const pupil = await harness.sync.open(student, sessionId);
     expect((await student.api(`/api/sessions/${sessionId}/leave`)).status).toBe(200);
     await until(() =>
       pupil.closes.some((c) => c.reason === "you are no longer in this class"),
@@ -278,9 +264,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("refreshes tokens without dropping the connection, and closes one whose token runs out", async () => {
-    const { sessionId, teacher } = await sync.liveClass();
+    const { sessionId, teacher } = await harness.sync.liveClass();
     const secret = inject("serverEnv").AUTH_SECRET;
-    const { token } = await sync.syncToken(teacher, sessionId);
+    const { token } = await harness.sync.syncToken(teacher, sessionId);
     const claims = (await verifySyncToken(secret, token))!;
     const { expiresAt: _, ...rest } = claims;
     let asked = 0;
@@ -289,9 +275,9 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
       asked += 1;
       return (await mintSyncToken(secret, rest, 2)).token;
     };
-    const host = await sync.open(teacher, sessionId, { token: fresh });
+    const host = await harness.sync.open(teacher, sessionId, { token: fresh });
     const stale = (await mintSyncToken(secret, rest, 2)).token;
-    const other = await sync.open(teacher, sessionId, { token: async () => stale });
+    const other = await harness.sync.open(teacher, sessionId, { token: async () => stale });
     await new Promise((r) => setTimeout(r, 4_500));
     expect(asked).toBeGreaterThanOrEqual(3);
     expect(host.closes).toEqual([]);
@@ -301,11 +287,11 @@ describe("the sync server (real Hocuspocus providers, real Postgres)", () => {
   });
 
   it("converges when two co-teachers draw 1,000 shapes at once; the log holds each change once and replays byte-for-byte", async () => {
-    const { sessionId, teacher, student } = await sync.liveClass();
+    const { sessionId, teacher, student } = await harness.sync.liveClass();
     const [a, b, viewer] = await Promise.all([
-      sync.open(teacher, sessionId),
-      sync.open(teacher, sessionId),
-      sync.open(student, sessionId),
+      harness.sync.open(teacher, sessionId),
+      harness.sync.open(teacher, sessionId),
+      harness.sync.open(student, sessionId),
     ]);
     const draw = async (doc: Y.Doc, who: string) => {
       for (let i = 0; i < 500; i += 1) {

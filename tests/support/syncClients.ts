@@ -1,11 +1,12 @@
 import { HocuspocusProvider } from "@hocuspocus/provider";
 import type pg from "pg";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 import * as Y from "yjs";
 import type { PushedEvents } from "../../sync-server/classPush";
 import { DEMO_PASSWORD } from "../../db/seed";
 import { scheduleDemoClass } from "./classFixtures";
-import { Browser, type TestApp } from "./webApp";
+import { connect } from "./fixtures";
+import { Browser, startWebApp, type TestApp } from "./webApp";
 
 /** Real `@hocuspocus/provider` clients of Lectern's sync server, as a page would be. */
 export function syncClients(app: TestApp, owner: pg.Pool) {
@@ -116,4 +117,32 @@ export function replay(updates: Uint8Array[]): Y.Doc {
   const doc = new Y.Doc();
   for (const update of updates) Y.applyUpdate(doc, update);
   return doc;
+}
+
+/**
+ * One test file's classroom: the web app (with the sync server on its port)
+ * started before its tests and closed after, an owner connection, and clients.
+ */
+export function classroomHarness(options: Parameters<typeof startWebApp>[1] = {}) {
+  const owner = connect(inject("ownerDatabaseUrl"), 2);
+  let app: TestApp | undefined;
+  let clients: ReturnType<typeof syncClients> | undefined;
+  beforeAll(async () => {
+    app = await startWebApp({}, options);
+    clients = syncClients(app, owner.pool);
+  });
+  afterAll(async () => {
+    clients?.destroy();
+    await app?.close();
+    await owner.close();
+  });
+  return {
+    owner,
+    get app() {
+      return app!;
+    },
+    get sync() {
+      return clients!;
+    },
+  };
 }
