@@ -146,3 +146,32 @@ export function classroomHarness(options: Parameters<typeof startWebApp>[1] = {}
     },
   };
 }
+
+/** Wait until every client has all `shapes` and nothing unsynced; they must agree. */
+export async function converged(
+  clients: { doc: Y.Doc; provider: HocuspocusProvider }[],
+  shapes: number,
+) {
+  await until(
+    () =>
+      clients.every(
+        ({ doc, provider }) => board(doc).size === shapes && !provider.hasUnsyncedChanges,
+      ),
+    30_000,
+  );
+  for (const { doc } of clients.slice(1)) {
+    expect(board(doc).toJSON()).toEqual(board(clients[0]!.doc).toJSON());
+  }
+}
+
+/**
+ * The log holds each change once (as many items as the document, no more), and
+ * replaying it gives the document byte for byte. Returns the logged updates.
+ */
+export async function expectLoggedOnce(owner: pg.Pool, sessionId: string, doc: Y.Doc) {
+  const updates = await loggedUpdates(owner, sessionId);
+  const counts = itemCounts(updates, doc);
+  expect(counts.logged).toBe(counts.inDoc);
+  expect(Y.encodeStateAsUpdate(replay(updates))).toEqual(Y.encodeStateAsUpdate(doc));
+  return updates;
+}
