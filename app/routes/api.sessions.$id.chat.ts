@@ -1,0 +1,32 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { chatHistory, postMessage } from "../../core/chat";
+import {
+  classRequest,
+  idempotencyKey,
+  liveClassDeps,
+  requireMethod,
+} from "~/services/liveClass.server";
+import { apiRoute, readJson } from "~/utils/api";
+
+/** GET: the class's chat as you may see it. */
+export const loader = apiRoute(async ({ request, context, params }: LoaderFunctionArgs) => {
+  const { actor, sessionId } = await classRequest(request, context, params.id!);
+  return Response.json(
+    { messages: await chatHistory(liveClassDeps(context), actor, sessionId) },
+    { headers: { "cache-control": "no-store" } },
+  );
+});
+
+/** POST `{body, audience?}` with an Idempotency-Key: a chat message (a retry posts nothing new). */
+export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
+  requireMethod(request, "POST");
+  const { actor, sessionId } = await classRequest(request, context, params.id!);
+  const message = await postMessage(
+    liveClassDeps(context),
+    actor,
+    sessionId,
+    await readJson(request),
+    idempotencyKey(request),
+  );
+  return Response.json({ message }, { status: 201 });
+});
