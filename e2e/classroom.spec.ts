@@ -1,11 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { demo, shot, signIn } from "./support";
-
-async function openFromAgenda(page: Page, title: string) {
-  await page.getByRole("link", { name: "My classes" }).click();
-  await page.getByRole("link", { name: new RegExp(`^(Open|Join) ${title}$`) }).click();
-  await expect(page).toHaveURL(/\/class\/[0-9a-f-]{36}$/);
-}
+import { expect, test } from "@playwright/test";
+import { demo, openFromAgenda, shot, signIn } from "./support";
 
 test("a teacher starts a class, the waiting student is let in, and ending it shows the end screen", async ({
   page,

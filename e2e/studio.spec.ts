@@ -1,13 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import { makePdf } from "../tests/support/pdf";
-import { demo, shot, signIn } from "./support";
-
-async function openFromAgenda(page: Page, title: string) {
-  await page.getByRole("link", { name: "My classes" }).click();
-  await page.getByRole("link", { name: new RegExp(`^(Open|Join) ${title}$`) }).click();
-  await expect(page).toHaveURL(/\/class\/[0-9a-f-]{36}$/);
-}
+import { demo, openFromAgenda, scheduleClass, shot, signIn } from "./support";
 
 /** A pen stroke across the board, from (fx, fy) to (tx, ty) as fractions of its size. */
 async function stroke(page: Page, from: [number, number], to: [number, number]) {
@@ -45,21 +39,7 @@ test("two co-teachers draw at once and a student sees both; the student follows 
   };
   watch(host);
   await signIn(host, demo("teacher"));
-  await host.getByRole("link", { name: "Courses" }).click();
-  const course = `Geometry ${Date.now()}`;
-  await host.getByLabel("Title").fill(course);
-  await host.getByRole("button", { name: "Create course" }).click();
-  await expect(host.getByRole("heading", { level: 1, name: course })).toBeVisible();
-  const title = `${course}: triangles`;
-  await host.getByRole("textbox", { name: "Title" }).first().fill(title);
-  const start = new Date(Date.now() + 86_400_000);
-  await host.getByLabel("Starts at").fill(`${start.toISOString().slice(0, 10)}T10:00`);
-  await host.getByLabel("Cora Coteacher").check();
-  await host.getByRole("button", { name: "Schedule" }).click();
-  await expect(host.getByText("Class scheduled.")).toBeVisible();
-  await host.getByLabel("Sam Student").check();
-  await host.getByRole("button", { name: "Enrol selected" }).click();
-  await expect(host.getByText("Roster updated.")).toBeVisible();
+  const title = await scheduleClass(host, "Geometry", { coTeacher: true });
 
   await openFromAgenda(host, title);
   await host.getByRole("button", { name: "Start class" }).click();

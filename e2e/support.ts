@@ -20,3 +20,37 @@ export async function shot(page: Page, name: string) {
     fullPage: true,
   });
 }
+
+/** Open a class from "My classes" (Open for teachers, Join for students). */
+export async function openFromAgenda(page: Page, title: string) {
+  await page.getByRole("link", { name: "My classes" }).click();
+  await page.getByRole("link", { name: new RegExp(`^(Open|Join) ${title}$`) }).click();
+  await expect(page).toHaveURL(/\/class\/[0-9a-f-]{36}$/);
+}
+
+/**
+ * As the signed-in teacher: a new course with a class tomorrow, Sam Student
+ * enrolled (and Cora Coteacher co-teaching when asked). Returns the class title.
+ */
+export async function scheduleClass(
+  page: Page,
+  name: string,
+  options: { coTeacher?: boolean } = {},
+): Promise<string> {
+  await page.getByRole("link", { name: "Courses" }).click();
+  const course = `${name} ${Date.now()}`;
+  await page.getByLabel("Title").fill(course);
+  await page.getByRole("button", { name: "Create course" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: course })).toBeVisible();
+  const title = `${course}: first class`;
+  await page.getByRole("textbox", { name: "Title" }).first().fill(title);
+  const start = new Date(Date.now() + 86_400_000);
+  await page.getByLabel("Starts at").fill(`${start.toISOString().slice(0, 10)}T10:00`);
+  if (options.coTeacher) await page.getByLabel("Cora Coteacher").check();
+  await page.getByRole("button", { name: "Schedule" }).click();
+  await expect(page.getByText("Class scheduled.")).toBeVisible();
+  await page.getByLabel("Sam Student").check();
+  await page.getByRole("button", { name: "Enrol selected" }).click();
+  await expect(page.getByText("Roster updated.")).toBeVisible();
+  return title;
+}

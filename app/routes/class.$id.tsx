@@ -5,6 +5,7 @@ import { LocalTime } from "~/components/LocalTime";
 import { callApi, newKey } from "~/components/classroom/api";
 import { MediaStage, type MediaGrant } from "~/components/classroom/MediaStage";
 import { ParticipantList, type PresentPerson } from "~/components/classroom/ParticipantList";
+import { ChatPanel } from "~/components/classroom/ChatPanel";
 import { SidePanels } from "~/components/classroom/SidePanels";
 import { useBrowserRecorder } from "~/components/classroom/useBrowserRecorder";
 import { useClassFeed, type FeedEvent } from "~/components/classroom/useClassFeed";
@@ -52,8 +53,15 @@ export default function ClassPage() {
   const [canDraw, setCanDraw] = useState(data.can.draw);
   const [canPresent, setCanPresent] = useState(data.can.present);
 
+  // Panels (chat, …) follow the same feed.
+  const listeners = useRef(new Set<(events: FeedEvent[]) => void>());
+  const subscribe = useCallback((listener: (events: FeedEvent[]) => void) => {
+    listeners.current.add(listener);
+    return () => void listeners.current.delete(listener);
+  }, []);
   const onEvents = useCallback(
     (events: FeedEvent[]) => {
+      for (const listener of listeners.current) listener(events);
       for (const event of events) {
         const p = event.payload;
         switch (event.type) {
@@ -353,7 +361,20 @@ export default function ClassPage() {
               youId={data.you.userId}
               showObservers={data.can.seeObservers}
             />
-            <SidePanels />
+            <SidePanels
+              chat={
+                status === "live" ? (
+                  <ChatPanel
+                    sessionId={id}
+                    youId={data.you.userId}
+                    names={Object.fromEntries(people.map((p) => [p.userId, p.name]))}
+                    canModerate={data.can.moderateChat}
+                    canPost={data.can.chat}
+                    subscribe={subscribe}
+                  />
+                ) : null
+              }
+            />
           </aside>
         </div>
       )}

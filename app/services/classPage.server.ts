@@ -54,6 +54,8 @@ export async function classPage(context: AppLoadContext, user: SignedInUser, ses
         // Clearing the whole board is the host's call.
         clearBoard: place.role === "host",
         manageScenes: can(me, "scene:manage", resource),
+        chat: can(me, "chat:post", resource),
+        moderateChat: can(me, "chat:moderate", resource),
         seeObservers,
       },
       people: everyone

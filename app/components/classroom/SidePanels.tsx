@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 
 const PANELS = [
   { id: "chat", label: "Chat" },
@@ -7,10 +7,10 @@ const PANELS = [
 ] as const;
 
 /**
- * The class's interaction panels. They are part of the layout now; chat, Q&A
- * and polls fill them in when those features are enabled on this server.
+ * The class's interaction panels: chat, Q&A and polls (the last two arrive
+ * with their features).
  */
-export function SidePanels() {
+export function SidePanels(props: { chat: ReactNode }) {
   const [current, setCurrent] = useState<(typeof PANELS)[number]["id"]>("chat");
   return (
     <section className="class-panel">
@@ -47,7 +47,11 @@ export function SidePanels() {
           hidden={current !== panel.id}
           className="panel-body"
         >
-          <p className="muted small">{panel.label} is not available in this class yet.</p>
+          {panel.id === "chat" ? (
+            props.chat
+          ) : (
+            <p className="muted small">{panel.label} is not available in this class yet.</p>
+          )}
         </div>
       ))}
     </section>

@@ -1,0 +1,53 @@
+import { expect, test } from "@playwright/test";
+import { demo, openFromAgenda, scheduleClass, shot, signIn } from "./support";
+
+test("teacher and student chat both ways; markup and javascript: links stay inert; a teacher removes a message", async ({
+  page: teacher,
+  browser,
+}) => {
+  const problems: string[] = [];
+  teacher.on("pageerror", (error) => problems.push(error.message));
+  await signIn(teacher, demo("teacher"));
+  const title = await scheduleClass(teacher, "Chemistry");
+  await openFromAgenda(teacher, title);
+  await teacher.getByRole("button", { name: "Start class" }).click();
+  await expect(teacher.getByText("● Live")).toBeVisible();
+
+  const student = await (await browser.newContext()).newPage();
+  student.on("pageerror", (error) => problems.push(error.message));
+  student.on("dialog", (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  await signIn(student, demo("student1"));
+  await openFromAgenda(student, title);
+
+  const say = async (page: typeof teacher, text: string) => {
+    await page.getByLabel("Message", { exact: true }).fill(text);
+    await page.getByLabel("Message", { exact: true }).press("Enter");
+  };
+  const hostile = `Welcome <img src=x onerror="alert(1)"><script>alert(2)</script>`;
+  await say(teacher, hostile);
+  const studentChat = student.getByRole("list", { name: "Messages" });
+  await expect(studentChat.getByText(hostile)).toBeVisible();
+  expect(await studentChat.locator("img, script").count()).toBe(0);
+
+  await say(student, "Is javascript:alert(3) a link? Notes at https://example.org/notes");
+  const teacherChat = teacher.getByRole("list", { name: "Messages" });
+  await expect(teacherChat.getByText(/Notes at/)).toBeVisible();
+  const links = teacherChat.getByRole("link");
+  await expect(links).toHaveCount(1);
+  await expect(links).toHaveAttribute("href", "https://example.org/notes");
+  await expect(links).toHaveAttribute("rel", /noopener/);
+
+  await student.getByLabel("Send to").selectOption("teachers");
+  await say(student, "A private question for you");
+  await expect(teacherChat.getByText("A private question for you")).toBeVisible();
+  await shot(teacher, "chat-teacher");
+
+  await teacher.getByRole("button", { name: /^Delete message: Welcome/ }).click();
+  await expect(studentChat.getByText("Message removed by a teacher.")).toBeVisible();
+  await expect(student.getByRole("button", { name: /^Delete message/ })).toHaveCount(0);
+  await shot(student, "chat-student");
+  expect(problems).toEqual([]);
+});
