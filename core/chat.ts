@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { announceEvents } from "../db/eventLog";
+import { announceEvents, eventsOfTypes } from "../db/eventLog";
+import { findParticipant } from "../db/liveClass";
 import { chatMessages } from "../db/schema";
 import { withTenant } from "../db/tenantContext";
 import { classWithPlace, inClass } from "./classPlace";
@@ -40,17 +41,40 @@ export interface ChatMessage {
 
 type ChatDeps = Pick<LifecycleDeps, "db" | "pool">;
 
-async function placeFor(deps: ChatDeps, actor: Actor, sessionId: string, action: SessionAction) {
-  const { session, place } = await withTenant(deps.db, actor.tenantId, (tx) =>
-    classWithPlace(tx, actor, sessionId),
-  );
-  const me = inClass(actor, sessionId, place);
-  const here = { tenantId: actor.tenantId, kind: "session" as const, sessionId };
-  assertCan(me, action, here);
-  if (session.status !== "live") {
-    throw new AppError("conflict", "Chat is open while the class is live.");
+/** Who is muted and whether chat is closed to students: folded from the class's events. */
+export interface ChatRules {
+  locked: boolean;
+  muted: string[];
+}
+
+export function chatRulesFrom(events: { type: string; payload: unknown }[]): ChatRules {
+  let locked = false;
+  const muted = new Set<string>();
+  for (const { type, payload } of events) {
+    const p = payload as { locked?: boolean; userId?: string; muted?: boolean };
+    if (type === "chat.locked") locked = p.locked === true;
+    if (type === "chat.muted" && p.userId) {
+      if (p.muted) muted.add(p.userId);
+      else muted.delete(p.userId);
+    }
   }
-  return { teaching: can(me, "chat:moderate", here) };
+  return { locked, muted: [...muted] };
+}
+
+const RULE_EVENTS = ["chat.locked", "chat.muted"];
+
+async function placeFor(deps: ChatDeps, actor: Actor, sessionId: string, action: SessionAction) {
+  return withTenant(deps.db, actor.tenantId, async (tx) => {
+    const { session, place } = await classWithPlace(tx, actor, sessionId);
+    const me = inClass(actor, sessionId, place);
+    const here = { tenantId: actor.tenantId, kind: "session" as const, sessionId };
+    assertCan(me, action, here);
+    if (session.status !== "live") {
+      throw new AppError("conflict", "Chat is open while the class is live.");
+    }
+    const rules = chatRulesFrom(await eventsOfTypes(tx, sessionId, RULE_EVENTS));
+    return { teaching: can(me, "chat:moderate", here), rules, place };
+  });
 }
 
 export async function postMessage(
@@ -61,7 +85,13 @@ export async function postMessage(
   idempotencyKey?: string,
 ): Promise<ChatMessage> {
   const { body, audience } = postSchema.parse(input);
-  await placeFor(deps, actor, sessionId, "chat:post");
+  const { teaching, rules } = await placeFor(deps, actor, sessionId, "chat:post");
+  if (!teaching && rules.locked) {
+    throw new AppError("forbidden", "Your teacher has closed the chat for now.");
+  }
+  if (rules.muted.includes(actor.userId)) {
+    throw new AppError("forbidden", "A teacher has muted you in this chat.");
+  }
   // From the key when there is one: a retry must be the same event, id included.
   const messageId = idempotencyKey
     ? idFrom(`${sessionId}:${actor.userId}:${idempotencyKey}`)
@@ -149,12 +179,64 @@ export async function deleteMessage(
   announceEvents(deps.pool, events);
 }
 
+export const moderationSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("mute"), userId: z.uuid(), muted: z.boolean() }),
+  z.object({ action: z.literal("lock"), locked: z.boolean() }),
+]);
+
+/**
+ * Mute or unmute a participant in chat (moderators; never a teacher), or
+ * close chat to students and open it again (the host). Returns the new rules;
+ * a change that changes nothing appends nothing.
+ */
+export async function moderateChat(
+  deps: ChatDeps,
+  actor: Actor,
+  sessionId: string,
+  input: unknown,
+): Promise<ChatRules> {
+  const action = moderationSchema.parse(input);
+  const { rules } = await placeFor(
+    deps,
+    actor,
+    sessionId,
+    action.action === "lock" ? "chat:lock" : "chat:moderate",
+  );
+  let event: { type: string; payload: object } | null = null;
+  if (action.action === "lock") {
+    if (rules.locked !== action.locked) {
+      event = { type: "chat.locked", payload: { locked: action.locked } };
+    }
+  } else {
+    const target = await withTenant(deps.db, actor.tenantId, (tx) =>
+      findParticipant(tx, sessionId, action.userId),
+    );
+    if (!target) throw new AppError("not_found", "That person is not in this class.");
+    if (target.role === "host" || target.role === "co_teacher") {
+      throw new AppError("forbidden", "Teachers can't be muted.");
+    }
+    if (rules.muted.includes(action.userId) !== action.muted) {
+      event = { type: "chat.muted", payload: { userId: action.userId, muted: action.muted } };
+    }
+  }
+  if (!event) return rules;
+  const { events } = await appendSessionEvents(deps.pool, {
+    tenantId: actor.tenantId,
+    sessionId,
+    events: [{ ...event, actorUserId: actor.userId }],
+  });
+  announceEvents(deps.pool, events);
+  if (action.action === "lock") return { ...rules, locked: action.locked };
+  const others = rules.muted.filter((id) => id !== action.userId);
+  return { ...rules, muted: action.muted ? [...others, action.userId] : others };
+}
+
 /** The class's chat as this person may see it (private messages: teachers and their author). */
 export async function chatHistory(
   deps: ChatDeps,
   actor: Actor,
   sessionId: string,
-): Promise<ChatMessage[]> {
+): Promise<{ messages: ChatMessage[]; rules: ChatRules }> {
   return withTenant(deps.db, actor.tenantId, async (tx) => {
     const { place } = await classWithPlace(tx, actor, sessionId);
     const me = inClass(actor, sessionId, place);
@@ -166,7 +248,8 @@ export async function chatHistory(
       .from(chatMessages)
       .where(eq(chatMessages.sessionId, sessionId))
       .orderBy(asc(chatMessages.sequence));
-    return rows
+    const rules = chatRulesFrom(await eventsOfTypes(tx, sessionId, RULE_EVENTS));
+    const messages = rows
       .filter((r) => r.audience === "everyone" || teaching || r.authorUserId === actor.userId)
       .map((r) => ({
         messageId: r.id,
@@ -177,6 +260,7 @@ export async function chatHistory(
         deleted: r.deletedAt !== null,
         at: r.createdAt.toISOString(),
       }));
+    return { messages, rules };
   });
 }
 

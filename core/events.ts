@@ -94,6 +94,10 @@ const catalog = {
     }),
   },
   "chat.deleted": { version: 1, payload: z.object({ messageId: id }) },
+  /** A moderator stops (or lets again) one person posting in chat. */
+  "chat.muted": { version: 1, payload: z.object({ userId, muted: z.boolean() }) },
+  /** The host closes chat to students (teachers may still post), or opens it again. */
+  "chat.locked": { version: 1, payload: z.object({ locked: z.boolean() }) },
 
   "question.asked": {
     version: 1,

@@ -101,6 +101,7 @@ const classMatrix: Record<SessionAction, [C, C, C, C, C, C, C]> = {
   "scene:manage": ["Y", "Y", "-", "-", "-", "-", "-"],
   "chat:post": ["Y", "Y", "Y", "-", "Y", "Y", "Y"],
   "chat:moderate": ["Y", "Y", "-", "-", "-", "-", "-"],
+  "chat:lock": ["Y", "-", "-", "-", "-", "-", "-"],
   "question:ask": ["-", "Y", "Y", "-", "Y", "Y", "Y"],
   "question:upvote": ["-", "Y", "Y", "-", "Y", "Y", "Y"],
   "question:moderate": ["Y", "Y", "-", "-", "-", "-", "-"],

@@ -104,6 +104,8 @@ const sessionRules = {
   "scene:manage": { roles: ["host", "co_teacher"] },
   "chat:post": { roles: ["host", "co_teacher", "student"] },
   "chat:moderate": { roles: ["host", "co_teacher"] },
+  // Turning chat off for students is the host's call.
+  "chat:lock": { roles: ["host"] },
   // The host runs the Q&A rather than taking part in it.
   "question:ask": { roles: ["student", "co_teacher"] },
   "question:upvote": { roles: ["student", "co_teacher"] },

@@ -49,5 +49,11 @@ test("teacher and student chat both ways; markup and javascript: links stay iner
   await expect(studentChat.getByText("Message removed by a teacher.")).toBeVisible();
   await expect(student.getByRole("button", { name: /^Delete message/ })).toHaveCount(0);
   await shot(student, "chat-student");
+
+  // The host closes the chat to students; the student's panel says so.
+  await teacher.getByRole("button", { name: "Close chat for students" }).click();
+  await expect(student.getByText("Your teacher has closed the chat for now.")).toBeVisible();
+  await teacher.getByRole("button", { name: "Open chat to students" }).click();
+  await expect(student.getByLabel("Message", { exact: true })).toBeVisible();
   expect(problems).toEqual([]);
 });

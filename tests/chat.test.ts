@@ -70,4 +70,35 @@ describe("class chat over HTTP (real Postgres)", () => {
     });
     expect(bad.status).toBe(400);
   });
+
+  it("lets teachers mute a student and the host close chat to students", async () => {
+    const { sessionId, teacher, student, studentId, teacherId } = await harness.sync.liveClass();
+    const moderate = (who: Browser, json: unknown) =>
+      who.api(`/api/sessions/${sessionId}/chat/moderation`, { json });
+    const studentPosts = async () => (await post(student, sessionId, { body: "hi" })).status;
+
+    expect(
+      (await moderate(student, { action: "mute", userId: studentId, muted: true })).status,
+    ).toBe(403);
+    expect(
+      (await moderate(teacher, { action: "mute", userId: teacherId, muted: true })).status,
+    ).toBe(403);
+    const muted = await moderate(teacher, { action: "mute", userId: studentId, muted: true });
+    expect(((await muted.json()) as { rules: { muted: string[] } }).rules.muted).toEqual([
+      studentId,
+    ]);
+    expect(await studentPosts()).toBe(403);
+    await moderate(teacher, { action: "mute", userId: studentId, muted: false });
+    expect(await studentPosts()).toBe(201);
+
+    await moderate(teacher, { action: "lock", locked: true });
+    expect(await studentPosts()).toBe(403);
+    expect((await post(teacher, sessionId, { body: "teachers still talk" })).status).toBe(201);
+    await moderate(teacher, { action: "lock", locked: false });
+    expect(await studentPosts()).toBe(201);
+    const types = (await eventTypes(owner.pool, sessionId)).filter((t) => t.startsWith("chat."));
+    expect(types.filter((t) => t === "chat.muted")).toHaveLength(2);
+    expect(types.filter((t) => t === "chat.locked")).toHaveLength(2);
+    expect((await moderate(teacher, { action: "lock", locked: "yes" })).status).toBe(422);
+  });
 });

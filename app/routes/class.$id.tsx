@@ -367,8 +367,9 @@ export default function ClassPage() {
                   <ChatPanel
                     sessionId={id}
                     youId={data.you.userId}
-                    names={Object.fromEntries(people.map((p) => [p.userId, p.name]))}
+                    people={people}
                     canModerate={data.can.moderateChat}
+                    canLock={data.can.lockChat}
                     canPost={data.can.chat}
                     subscribe={subscribe}
                   />

@@ -56,6 +56,7 @@ export async function classPage(context: AppLoadContext, user: SignedInUser, ses
         manageScenes: can(me, "scene:manage", resource),
         chat: can(me, "chat:post", resource),
         moderateChat: can(me, "chat:moderate", resource),
+        lockChat: can(me, "chat:lock", resource),
         seeObservers,
       },
       people: everyone

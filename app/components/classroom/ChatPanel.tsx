@@ -1,13 +1,15 @@
 import { useEffect, useRef, useState } from "react";
-import type { ChatMessage } from "../../../core/chat";
+import type { ChatMessage, ChatRules } from "../../../core/chat";
 import { callApi, newKey } from "./api";
 import type { FeedEvent } from "./useClassFeed";
 
 interface Props {
   sessionId: string;
   youId: string;
-  names: Record<string, string>;
+  people: { userId: string; name: string; role: string }[];
   canModerate: boolean;
+  /** The host closes chat to students. */
+  canLock: boolean;
   canPost: boolean;
   /** Class events as they arrive (from the page's feed). */
   subscribe: (listener: (events: FeedEvent[]) => void) => () => void;
@@ -21,6 +23,7 @@ interface Props {
 export function ChatPanel(props: Props) {
   const { sessionId, subscribe } = props;
   const [messages, setMessages] = useState<ChatMessage[] | null>(null);
+  const [rules, setRules] = useState<ChatRules>({ locked: false, muted: [] });
   const [problem, setProblem] = useState<string | null>(null);
   const [draft, setDraft] = useState("");
   const [audience, setAudience] = useState<"everyone" | "teachers">("everyone");
@@ -29,8 +32,14 @@ export function ChatPanel(props: Props) {
 
   useEffect(() => {
     let cancelled = false;
-    callApi<{ messages: ChatMessage[] }>(`/api/sessions/${sessionId}/chat`, { method: "GET" })
-      .then(({ messages }) => !cancelled && setMessages(messages))
+    callApi<{ messages: ChatMessage[]; rules: ChatRules }>(`/api/sessions/${sessionId}/chat`, {
+      method: "GET",
+    })
+      .then((chat) => {
+        if (cancelled) return;
+        setMessages(chat.messages);
+        setRules(chat.rules);
+      })
       .catch(() => !cancelled && setProblem("Chat is unavailable right now."));
     return () => {
       cancelled = true;
@@ -39,9 +48,10 @@ export function ChatPanel(props: Props) {
 
   useEffect(
     () =>
-      subscribe((events) =>
-        setMessages((current) => (current ? events.reduce(withEvent, current) : current)),
-      ),
+      subscribe((events) => {
+        setMessages((current) => (current ? events.reduce(withEvent, current) : current));
+        setRules((current) => events.reduce(withRule, current));
+      }),
     [subscribe],
   );
 
@@ -68,6 +78,18 @@ export function ChatPanel(props: Props) {
     }
   };
 
+  const moderate = async (action: object) => {
+    try {
+      const result = await callApi<{ rules: ChatRules }>(
+        `/api/sessions/${sessionId}/chat/moderation`,
+        { json: action },
+      );
+      setRules(result.rules);
+    } catch (e) {
+      setProblem((e as Error).message);
+    }
+  };
+
   const remove = async (messageId: string) => {
     try {
       await callApi(`/api/sessions/${sessionId}/chat/${messageId}`, { method: "DELETE" });
@@ -83,8 +105,23 @@ export function ChatPanel(props: Props) {
       </p>
     );
   }
+  const names = Object.fromEntries(props.people.map((p) => [p.userId, p.name]));
+  const isTeacher = (userId: string | null) =>
+    props.people.some((p) => p.userId === userId && (p.role === "host" || p.role === "co_teacher"));
+  const mutedMe = rules.muted.includes(props.youId);
+  const closedToMe = (rules.locked && !props.canModerate) || mutedMe;
   return (
     <div className="chat">
+      {props.canLock ? (
+        <button
+          type="button"
+          className="button secondary small"
+          aria-pressed={rules.locked}
+          onClick={() => void moderate({ action: "lock", locked: !rules.locked })}
+        >
+          {rules.locked ? "Open chat to students" : "Close chat for students"}
+        </button>
+      ) : null}
       <ol ref={list} className="chat-list" aria-label="Messages" aria-live="polite">
         {messages.length === 0 ? (
           <li className="muted small">No messages yet. Say hello!</li>
@@ -95,9 +132,24 @@ export function ChatPanel(props: Props) {
               <strong>
                 {m.authorUserId === props.youId
                   ? "You"
-                  : (props.names[m.authorUserId ?? ""] ?? "Someone")}
+                  : (names[m.authorUserId ?? ""] ?? "Someone")}
               </strong>
               {m.audience === "teachers" ? <span className="pill neutral">to teachers</span> : null}
+              {props.canModerate && m.authorUserId && !isTeacher(m.authorUserId) ? (
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() =>
+                    void moderate({
+                      action: "mute",
+                      userId: m.authorUserId,
+                      muted: !rules.muted.includes(m.authorUserId!),
+                    })
+                  }
+                >
+                  {rules.muted.includes(m.authorUserId) ? "Unmute" : "Mute"}
+                </button>
+              ) : null}
               {props.canModerate && !m.deleted ? (
                 <button
                   type="button"
@@ -124,7 +176,13 @@ export function ChatPanel(props: Props) {
           {problem}
         </p>
       ) : null}
-      {props.canPost ? (
+      {props.canPost && closedToMe ? (
+        <p className="muted small" role="status">
+          {mutedMe
+            ? "A teacher has muted you in this chat."
+            : "Your teacher has closed the chat for now."}
+        </p>
+      ) : props.canPost ? (
         <form
           className="chat-compose"
           onSubmit={(e) => {
@@ -193,6 +251,16 @@ function Linked({ text }: { text: string }) {
 function withMessage(list: ChatMessage[], message: ChatMessage): ChatMessage[] {
   if (list.some((m) => m.messageId === message.messageId)) return list;
   return [...list, message].sort((a, b) => a.sequence - b.sequence);
+}
+
+function withRule(rules: ChatRules, event: FeedEvent): ChatRules {
+  const p = event.payload as { locked?: boolean; userId?: string; muted?: boolean };
+  if (event.type === "chat.locked") return { ...rules, locked: p.locked === true };
+  if (event.type === "chat.muted" && p.userId) {
+    const others = rules.muted.filter((id) => id !== p.userId);
+    return { ...rules, muted: p.muted ? [...others, p.userId] : others };
+  }
+  return rules;
 }
 
 function withEvent(list: ChatMessage[], event: FeedEvent): ChatMessage[] {
