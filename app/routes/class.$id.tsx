@@ -43,6 +43,7 @@ export default function ClassPage() {
   const recorder = useBrowserRecorder();
   const [decks, setDecks] = useState<DeckInfo[]>(data.decks);
   const [scenes, setScenes] = useState<Scene[]>(data.scenes);
+  const [hands, setHands] = useState<string[]>([]);
   const addDeck = useCallback(
     (deck: DeckInfo) =>
       setDecks((list) => (list.some((d) => d.deckId === deck.deckId) ? list : [...list, deck])),
@@ -95,6 +96,14 @@ export default function ClassPage() {
             break;
           case "slides.deck_added":
             addDeck(p as unknown as DeckInfo);
+            break;
+          case "hand.raised":
+            setHands((list) =>
+              list.includes(String(p.userId)) ? list : [...list, String(p.userId)],
+            );
+            break;
+          case "hand.lowered":
+            setHands((list) => list.filter((userId) => userId !== p.userId));
             break;
           case "scene.created":
           case "scene.updated":
@@ -155,6 +164,14 @@ export default function ClassPage() {
       });
   }, [status, joined, id]);
 
+  // The raised hands when we arrive; the feed keeps them current.
+  useEffect(() => {
+    if (!joined || status !== "live") return;
+    callApi<{ hands: { userId: string }[] }>(`/api/sessions/${id}/hands`, { method: "GET" })
+      .then((result) => setHands(result.hands.map((h) => h.userId)))
+      .catch(() => {});
+  }, [joined, status, id]);
+
   // Closing the tab leaves the class (best effort; LiveKit and the reconcile job catch the rest).
   useEffect(() => {
     if (!joined || status !== "live") return;
@@ -208,6 +225,15 @@ export default function ClassPage() {
       setRecording(result.recording);
       if (result.recording.source === "browser") await recorder.start(result.recording);
     });
+
+  const hand = (json: object) =>
+    act("hand", async () => {
+      const result = await callApi<{ hands: { userId: string }[] }>(`/api/sessions/${id}/hands`, {
+        json,
+      });
+      setHands(result.hands.map((h) => h.userId));
+    });
+  const handUp = hands.includes(data.you.userId);
 
   const leave = () =>
     act("leave", async () => {
@@ -265,6 +291,17 @@ export default function ClassPage() {
                 Record
               </button>
             )
+          ) : null}
+          {data.can.raiseHand && status === "live" && joined ? (
+            <button
+              type="button"
+              className="button secondary"
+              aria-pressed={handUp}
+              disabled={busy !== null}
+              onClick={() => hand(handUp ? { action: "lower" } : { action: "raise" })}
+            >
+              {handUp ? "Lower hand" : "Raise hand"}
+            </button>
           ) : null}
           {data.can.end && status === "live" ? (
             <button type="button" className="button danger" disabled={busy !== null} onClick={end}>
@@ -360,6 +397,12 @@ export default function ClassPage() {
               people={people}
               youId={data.you.userId}
               showObservers={data.can.seeObservers}
+              hands={hands}
+              onLower={
+                data.can.lowerHands
+                  ? (userId) => hand(userId ? { action: "lower", userId } : { action: "lower_all" })
+                  : undefined
+              }
             />
             <SidePanels
               chat={

@@ -57,6 +57,8 @@ export async function classPage(context: AppLoadContext, user: SignedInUser, ses
         chat: can(me, "chat:post", resource),
         moderateChat: can(me, "chat:moderate", resource),
         lockChat: can(me, "chat:lock", resource),
+        raiseHand: can(me, "hand:raise", resource),
+        lowerHands: can(me, "hand:lower_any", resource),
         seeObservers,
       },
       people: everyone

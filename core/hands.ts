@@ -1,0 +1,136 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "../db/client";
+import { announceEvents, type StoredEvent } from "../db/eventLog";
+import { hands } from "../db/schema";
+import { withTenant } from "../db/tenantContext";
+import { classWithPlace, inClass } from "./classPlace";
+import { AppError } from "./errors";
+import type { LifecycleDeps } from "./lifecycle";
+import { assertCan, type Actor } from "./permissions";
+import { appendSessionEvents } from "./sessionEvents";
+
+/*
+ * Raised hands: students raise and lower their own; teachers lower anyone's,
+ * or all at once. Each change appends its event and updates the `hands`
+ * projection in one transaction; a person has at most one raised hand (a
+ * unique index), and raising or lowering twice changes nothing.
+ */
+
+export const handSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("raise") }),
+  z.object({ action: z.literal("lower"), userId: z.uuid().optional() }),
+  z.object({ action: z.literal("lower_all") }),
+]);
+
+export interface RaisedHand {
+  userId: string;
+  raisedAt: string;
+  sequence: number;
+}
+
+type HandDeps = Pick<LifecycleDeps, "db" | "pool">;
+
+export async function changeHand(
+  deps: HandDeps,
+  actor: Actor,
+  sessionId: string,
+  input: unknown,
+): Promise<RaisedHand[]> {
+  const action = handSchema.parse(input);
+  const queue = await raisedHands(deps, actor, sessionId);
+  const here = { tenantId: actor.tenantId, kind: "session" as const, sessionId };
+  const { place } = await withTenant(deps.db, actor.tenantId, (tx) =>
+    classWithPlace(tx, actor, sessionId),
+  );
+  const me = inClass(actor, sessionId, place);
+  let events: { type: "hand.raised" | "hand.lowered"; userId: string }[] = [];
+  if (action.action === "raise") {
+    assertCan(me, "hand:raise", here);
+    if (!queue.some((h) => h.userId === actor.userId)) {
+      events = [{ type: "hand.raised", userId: actor.userId }];
+    }
+  } else {
+    const who =
+      action.action === "lower_all"
+        ? queue.map((h) => h.userId)
+        : [action.userId ?? actor.userId].filter((id) => queue.some((h) => h.userId === id));
+    const othersToo =
+      action.action === "lower_all" || (action.userId && action.userId !== actor.userId);
+    if (othersToo) assertCan(me, "hand:lower_any", here);
+    events = who.map((userId) => ({ type: "hand.lowered", userId }));
+  }
+  if (events.length === 0) return queue;
+  const { events: stored } = await appendSessionEvents(
+    deps.pool,
+    {
+      tenantId: actor.tenantId,
+      sessionId,
+      events: events.map(({ type, userId }) => ({
+        type,
+        payload:
+          type === "hand.lowered" && userId !== actor.userId
+            ? { userId, by: actor.userId }
+            : { userId },
+        actorUserId: actor.userId,
+      })),
+    },
+    { project: (tx, appended) => project(tx, actor, sessionId, appended) },
+  ).catch((error: unknown) => {
+    // Two tabs raising at once: the unique index keeps one hand; the other changes nothing.
+    if ((error as { code?: string }).code === "23505") return { events: [] as StoredEvent[] };
+    throw error;
+  });
+  announceEvents(deps.pool, stored);
+  return raisedHands(deps, actor, sessionId);
+}
+
+async function project(tx: Database, actor: Actor, sessionId: string, appended: StoredEvent[]) {
+  for (const event of appended) {
+    const { userId } = event.payload as { userId: string };
+    if (event.type === "hand.raised") {
+      await tx.insert(hands).values({
+        tenantId: actor.tenantId,
+        sessionId,
+        userId,
+        sequence: event.sequence,
+        raisedAt: event.occurredAt,
+      });
+    } else {
+      await tx
+        .update(hands)
+        .set({ loweredAt: event.occurredAt, loweredBy: actor.userId })
+        .where(
+          and(eq(hands.sessionId, sessionId), eq(hands.userId, userId), isNull(hands.loweredAt)),
+        );
+    }
+  }
+}
+
+/** The raised hands of a class, first raised first (for anyone in it). */
+export async function raisedHands(
+  deps: HandDeps,
+  actor: Actor,
+  sessionId: string,
+): Promise<RaisedHand[]> {
+  return withTenant(deps.db, actor.tenantId, async (tx) => {
+    const { session, place } = await classWithPlace(tx, actor, sessionId);
+    assertCan(inClass(actor, sessionId, place), "session:join", {
+      tenantId: actor.tenantId,
+      kind: "session",
+      sessionId,
+    });
+    if (session.status !== "live")
+      throw new AppError("conflict", "Hands are raised in a live class.");
+    const rows = await tx
+      .select()
+      .from(hands)
+      .where(and(eq(hands.sessionId, sessionId), isNull(hands.loweredAt)))
+      .orderBy(asc(hands.sequence));
+    return rows.map((r) => ({
+      userId: r.userId,
+      raisedAt: r.raisedAt.toISOString(),
+      sequence: r.sequence,
+    }));
+  });
+}
