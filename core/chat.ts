@@ -1,15 +1,13 @@
-import { createHash, randomUUID } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { announceEvents, eventsOfTypes } from "../db/eventLog";
+import { eventsOfTypes } from "../db/eventLog";
 import { findParticipant } from "../db/liveClass";
 import { chatMessages } from "../db/schema";
 import { withTenant } from "../db/tenantContext";
 import { classWithPlace, inClass } from "./classPlace";
 import { AppError } from "./errors";
-import type { LifecycleDeps } from "./lifecycle";
+import { actInLiveClass, appendInteraction, newId, type InteractionDeps } from "./interaction";
 import { assertCan, can, type Actor, type SessionAction } from "./permissions";
-import { appendSessionEvents } from "./sessionEvents";
 
 /*
  * Class chat (DESIGN.md sections 5 and 7): each command appends its event and
@@ -39,8 +37,6 @@ export interface ChatMessage {
   at: string;
 }
 
-type ChatDeps = Pick<LifecycleDeps, "db" | "pool">;
-
 /** Who is muted and whether chat is closed to students: folded from the class's events. */
 export interface ChatRules {
   locked: boolean;
@@ -63,22 +59,27 @@ export function chatRulesFrom(events: { type: string; payload: unknown }[]): Cha
 
 const RULE_EVENTS = ["chat.locked", "chat.muted"];
 
-async function placeFor(deps: ChatDeps, actor: Actor, sessionId: string, action: SessionAction) {
+async function placeFor(
+  deps: InteractionDeps,
+  actor: Actor,
+  sessionId: string,
+  action: SessionAction,
+) {
   return withTenant(deps.db, actor.tenantId, async (tx) => {
-    const { session, place } = await classWithPlace(tx, actor, sessionId);
-    const me = inClass(actor, sessionId, place);
-    const here = { tenantId: actor.tenantId, kind: "session" as const, sessionId };
-    assertCan(me, action, here);
-    if (session.status !== "live") {
-      throw new AppError("conflict", "Chat is open while the class is live.");
-    }
+    const { teaching } = await actInLiveClass(
+      tx,
+      actor,
+      sessionId,
+      action,
+      "Chat is open while the class is live.",
+    );
     const rules = chatRulesFrom(await eventsOfTypes(tx, sessionId, RULE_EVENTS));
-    return { teaching: can(me, "chat:moderate", here), rules, place };
+    return { teaching, rules };
   });
 }
 
 export async function postMessage(
-  deps: ChatDeps,
+  deps: InteractionDeps,
   actor: Actor,
   sessionId: string,
   input: unknown,
@@ -92,41 +93,14 @@ export async function postMessage(
   if (rules.muted.includes(actor.userId)) {
     throw new AppError("forbidden", "A teacher has muted you in this chat.");
   }
-  // From the key when there is one: a retry must be the same event, id included.
-  const messageId = idempotencyKey
-    ? idFrom(`${sessionId}:${actor.userId}:${idempotencyKey}`)
-    : randomUUID();
-  const { events, replayed } = await appendSessionEvents(
-    deps.pool,
-    {
-      tenantId: actor.tenantId,
-      sessionId,
-      idempotencyKey,
-      events: [
-        {
-          type: "chat.posted",
-          payload: { messageId, body, audience },
-          actorUserId: actor.userId,
-        },
-      ],
-    },
-    {
-      project: async (tx, stored) => {
-        const event = stored[0]!;
-        await tx.insert(chatMessages).values({
-          id: messageId,
-          tenantId: actor.tenantId,
-          sessionId,
-          sequence: event.sequence,
-          authorUserId: actor.userId,
-          audience,
-          body,
-          createdAt: event.occurredAt,
-        });
-      },
-    },
+  const messageId = newId(sessionId, actor, idempotencyKey);
+  const { events } = await appendInteraction(
+    deps,
+    actor,
+    sessionId,
+    [{ type: "chat.posted", payload: { messageId, body, audience } }],
+    idempotencyKey,
   );
-  if (!replayed) announceEvents(deps.pool, events);
   const event = events[0]!;
   const payload = event.payload as {
     messageId: string;
@@ -146,7 +120,7 @@ export async function postMessage(
 
 /** Moderators remove a message for everyone (it stays in the log, marked deleted). */
 export async function deleteMessage(
-  deps: ChatDeps,
+  deps: InteractionDeps,
   actor: Actor,
   sessionId: string,
   messageId: string,
@@ -160,23 +134,9 @@ export async function deleteMessage(
   );
   if (!message) throw new AppError("not_found", "That message is not in this class.");
   if (message.deletedAt) return;
-  const { events } = await appendSessionEvents(
-    deps.pool,
-    {
-      tenantId: actor.tenantId,
-      sessionId,
-      events: [{ type: "chat.deleted", payload: { messageId }, actorUserId: actor.userId }],
-    },
-    {
-      project: async (tx, stored) => {
-        await tx
-          .update(chatMessages)
-          .set({ deletedAt: stored[0]!.occurredAt, deletedBy: actor.userId })
-          .where(eq(chatMessages.id, messageId));
-      },
-    },
-  );
-  announceEvents(deps.pool, events);
+  await appendInteraction(deps, actor, sessionId, [
+    { type: "chat.deleted", payload: { messageId } },
+  ]);
 }
 
 export const moderationSchema = z.discriminatedUnion("action", [
@@ -190,7 +150,7 @@ export const moderationSchema = z.discriminatedUnion("action", [
  * a change that changes nothing appends nothing.
  */
 export async function moderateChat(
-  deps: ChatDeps,
+  deps: InteractionDeps,
   actor: Actor,
   sessionId: string,
   input: unknown,
@@ -220,12 +180,7 @@ export async function moderateChat(
     }
   }
   if (!event) return rules;
-  const { events } = await appendSessionEvents(deps.pool, {
-    tenantId: actor.tenantId,
-    sessionId,
-    events: [{ ...event, actorUserId: actor.userId }],
-  });
-  announceEvents(deps.pool, events);
+  await appendInteraction(deps, actor, sessionId, [event]);
   if (action.action === "lock") return { ...rules, locked: action.locked };
   const others = rules.muted.filter((id) => id !== action.userId);
   return { ...rules, muted: action.muted ? [...others, action.userId] : others };
@@ -233,7 +188,7 @@ export async function moderateChat(
 
 /** The class's chat as this person may see it (private messages: teachers and their author). */
 export async function chatHistory(
-  deps: ChatDeps,
+  deps: InteractionDeps,
   actor: Actor,
   sessionId: string,
 ): Promise<{ messages: ChatMessage[]; rules: ChatRules }> {
@@ -262,11 +217,4 @@ export async function chatHistory(
       }));
     return { messages, rules };
   });
-}
-
-/** A stable UUID (version 4 layout) derived from text. */
-function idFrom(text: string): string {
-  const hex = createHash("sha256").update(text).digest("hex");
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

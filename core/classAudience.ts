@@ -5,7 +5,7 @@ import { can, type Actor } from "./permissions";
  * Who in a class sees which of its events. The log holds everything; live
  * feeds (server-sent events, the sync server's pushes, gap fills) pass each
  * event through `eventFor` so that teachers-only chat, other people's poll
- * votes, anonymous askers and LiveKit's raw reports stay with those meant to
+ * choices, anonymous askers and LiveKit's raw reports stay with those meant to
  * see them.
  */
 export interface Viewer {
@@ -29,7 +29,8 @@ export function eventFor(viewer: Viewer, event: ClassEvent): ClassEvent | null {
     case "chat.posted":
       return payload?.audience === "teachers" && !viewer.teaching && !own ? null : event;
     case "poll.voted":
-      return viewer.teaching || own ? event : null;
+      // Others learn that a vote came in (to refresh the tally), never who or what.
+      return own ? event : { ...event, actorUserId: null, payload: { pollId: payload?.pollId } };
     case "question.asked":
       return payload?.anonymous === true && !own ? { ...event, actorUserId: null } : event;
     default:

@@ -109,6 +109,8 @@ const catalog = {
     payload: z.object({ questionId: id, answer: z.string().trim().max(4_000).nullable() }),
   },
   "question.dismissed": { version: 1, payload: z.object({ questionId: id }) },
+  /** Pinned questions stay at the top of everyone's list. */
+  "question.pinned": { version: 1, payload: z.object({ questionId: id, pinned: z.boolean() }) },
 
   "poll.created": {
     version: 1,
@@ -118,6 +120,8 @@ const catalog = {
       kind: z.enum(["single", "multiple"]),
       anonymous: z.boolean(),
       quiz: z.boolean(),
+      /** Whether a voter may change their answer while the poll is open. */
+      allowChange: z.boolean().default(false),
       options: z
         .array(z.object({ optionId: id, label: shortText(200), isCorrect: z.boolean().optional() }))
         .min(2)
@@ -130,6 +134,8 @@ const catalog = {
     payload: z.object({ pollId: id, optionIds: z.array(id).min(1).max(20) }),
   },
   "poll.closed": { version: 1, payload: z.object({ pollId: id, resultsShared: z.boolean() }) },
+  /** Students see the results (and, in a quiz, the right answers) from now on. */
+  "poll.results_shared": { version: 1, payload: z.object({ pollId: id }) },
 
   "hand.raised": { version: 1, payload: z.object({ userId }) },
   "hand.lowered": { version: 1, payload: z.object({ userId, by: userId.optional() }) },

@@ -1,14 +1,11 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "../db/client";
-import { announceEvents, type StoredEvent } from "../db/eventLog";
 import { hands } from "../db/schema";
 import { withTenant } from "../db/tenantContext";
 import { classWithPlace, inClass } from "./classPlace";
 import { AppError } from "./errors";
-import type { LifecycleDeps } from "./lifecycle";
+import { appendInteraction, type InteractionDeps } from "./interaction";
 import { assertCan, type Actor } from "./permissions";
-import { appendSessionEvents } from "./sessionEvents";
 
 /*
  * Raised hands: students raise and lower their own; teachers lower anyone's,
@@ -29,10 +26,8 @@ export interface RaisedHand {
   sequence: number;
 }
 
-type HandDeps = Pick<LifecycleDeps, "db" | "pool">;
-
 export async function changeHand(
-  deps: HandDeps,
+  deps: InteractionDeps,
   actor: Actor,
   sessionId: string,
   input: unknown,
@@ -61,55 +56,27 @@ export async function changeHand(
     events = who.map((userId) => ({ type: "hand.lowered", userId }));
   }
   if (events.length === 0) return queue;
-  const { events: stored } = await appendSessionEvents(
-    deps.pool,
-    {
-      tenantId: actor.tenantId,
-      sessionId,
-      events: events.map(({ type, userId }) => ({
-        type,
-        payload:
-          type === "hand.lowered" && userId !== actor.userId
-            ? { userId, by: actor.userId }
-            : { userId },
-        actorUserId: actor.userId,
-      })),
-    },
-    { project: (tx, appended) => project(tx, actor, sessionId, appended) },
+  await appendInteraction(
+    deps,
+    actor,
+    sessionId,
+    events.map(({ type, userId }) => ({
+      type,
+      payload:
+        type === "hand.lowered" && userId !== actor.userId
+          ? { userId, by: actor.userId }
+          : { userId },
+    })),
   ).catch((error: unknown) => {
     // Two tabs raising at once: the unique index keeps one hand; the other changes nothing.
-    if ((error as { code?: string }).code === "23505") return { events: [] as StoredEvent[] };
-    throw error;
+    if ((error as { code?: string }).code !== "23505") throw error;
   });
-  announceEvents(deps.pool, stored);
   return raisedHands(deps, actor, sessionId);
-}
-
-async function project(tx: Database, actor: Actor, sessionId: string, appended: StoredEvent[]) {
-  for (const event of appended) {
-    const { userId } = event.payload as { userId: string };
-    if (event.type === "hand.raised") {
-      await tx.insert(hands).values({
-        tenantId: actor.tenantId,
-        sessionId,
-        userId,
-        sequence: event.sequence,
-        raisedAt: event.occurredAt,
-      });
-    } else {
-      await tx
-        .update(hands)
-        .set({ loweredAt: event.occurredAt, loweredBy: actor.userId })
-        .where(
-          and(eq(hands.sessionId, sessionId), eq(hands.userId, userId), isNull(hands.loweredAt)),
-        );
-    }
-  }
 }
 
 /** The raised hands of a class, first raised first (for anyone in it). */
 export async function raisedHands(
-  deps: HandDeps,
+  deps: InteractionDeps,
   actor: Actor,
   sessionId: string,
 ): Promise<RaisedHand[]> {

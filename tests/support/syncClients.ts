@@ -18,19 +18,20 @@ export function syncClients(app: TestApp, owner: pg.Pool) {
     return browser;
   }
 
-  /** A live class with the teacher and one enrolled student in it. */
-  async function liveClass() {
-    const setup = await scheduleDemoClass(app.database, owner);
-    const [teacher, student] = await Promise.all([as("teacher"), as("student1")]);
-    await teacher.api(`/api/sessions/${setup.sessionId}/start`);
-    await teacher.api(`/api/sessions/${setup.sessionId}/join`);
-    await student.api(`/api/sessions/${setup.sessionId}/join`);
+  /** A live class with the teacher and enrolled students (student1 by default) in it. */
+  async function liveClass(names: string[] = ["student1"]) {
+    const setup = await scheduleDemoClass(app.database, owner, names);
+    const [teacher, ...students] = await Promise.all([as("teacher"), ...names.map(as)]);
+    await teacher!.api(`/api/sessions/${setup.sessionId}/start`);
+    await teacher!.api(`/api/sessions/${setup.sessionId}/join`);
+    for (const student of students) await student.api(`/api/sessions/${setup.sessionId}/join`);
     return {
       ...setup,
-      teacher,
-      student,
+      teacher: teacher!,
+      student: students[0]!,
+      students,
       teacherId: setup.id("teacher"),
-      studentId: setup.id("student1"),
+      studentId: setup.id(names[0]!),
     };
   }
 

@@ -1,0 +1,32 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { currentCard, showCard } from "../../core/ctas";
+import {
+  classRequest,
+  idempotencyKey,
+  liveClassDeps,
+  requireMethod,
+} from "~/services/liveClass.server";
+import { apiRoute, readJson } from "~/utils/api";
+
+/** GET: the call-to-action card on screen now (or null). */
+export const loader = apiRoute(async ({ request, context, params }: LoaderFunctionArgs) => {
+  const { actor, sessionId } = await classRequest(request, context, params.id!);
+  return Response.json(
+    { card: await currentCard(liveClassDeps(context), actor, sessionId) },
+    { headers: { "cache-control": "no-store" } },
+  );
+});
+
+/** POST `{title, body?, url}` with an Idempotency-Key (teachers): show a card to the class. */
+export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
+  requireMethod(request, "POST");
+  const { actor, sessionId } = await classRequest(request, context, params.id!);
+  const card = await showCard(
+    liveClassDeps(context),
+    actor,
+    sessionId,
+    await readJson(request),
+    idempotencyKey(request),
+  );
+  return Response.json({ card }, { status: 201 });
+});
