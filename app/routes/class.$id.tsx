@@ -5,8 +5,8 @@ import { LocalTime } from "~/components/LocalTime";
 import { callApi, newKey } from "~/components/classroom/api";
 import { MediaStage, type MediaGrant } from "~/components/classroom/MediaStage";
 import { ParticipantList, type PresentPerson } from "~/components/classroom/ParticipantList";
-import { ChatPanel } from "~/components/classroom/ChatPanel";
-import { SidePanels } from "~/components/classroom/SidePanels";
+import { CardView, hideCard, useCurrentCard } from "~/components/classroom/CallToAction";
+import { ClassPanels } from "~/components/classroom/ClassPanels";
 import { useBrowserRecorder } from "~/components/classroom/useBrowserRecorder";
 import { useClassFeed, type FeedEvent } from "~/components/classroom/useClassFeed";
 import type { DeckInfo } from "~/components/studio/Slides";
@@ -60,6 +60,7 @@ export default function ClassPage() {
     listeners.current.add(listener);
     return () => void listeners.current.delete(listener);
   }, []);
+  const { card, reload: reloadCard } = useCurrentCard(id, subscribe);
   const onEvents = useCallback(
     (events: FeedEvent[]) => {
       for (const listener of listeners.current) listener(events);
@@ -354,6 +355,17 @@ export default function ClassPage() {
       ) : (
         <div className="class-layout">
           <main className="class-stage" aria-label="Stage">
+            {card && status === "live" ? (
+              <CardView
+                sessionId={id}
+                card={card}
+                onHide={
+                  data.can.manageCards
+                    ? () => void hideCard(id, card.cardId).then(reloadCard, () => {})
+                    : undefined
+                }
+              />
+            ) : null}
             <Studio
               sessionId={id}
               studio={studio}
@@ -404,21 +416,17 @@ export default function ClassPage() {
                   : undefined
               }
             />
-            <SidePanels
-              chat={
-                status === "live" ? (
-                  <ChatPanel
-                    sessionId={id}
-                    youId={data.you.userId}
-                    people={people}
-                    canModerate={data.can.moderateChat}
-                    canLock={data.can.lockChat}
-                    canPost={data.can.chat}
-                    subscribe={subscribe}
-                  />
-                ) : null
-              }
-            />
+            {status === "live" ? (
+              <ClassPanels
+                sessionId={id}
+                youId={data.you.userId}
+                people={people}
+                can={data.can}
+                card={card}
+                onCardChange={() => void reloadCard()}
+                subscribe={subscribe}
+              />
+            ) : null}
           </aside>
         </div>
       )}

@@ -59,6 +59,12 @@ export async function classPage(context: AppLoadContext, user: SignedInUser, ses
         lockChat: can(me, "chat:lock", resource),
         raiseHand: can(me, "hand:raise", resource),
         lowerHands: can(me, "hand:lower_any", resource),
+        askQuestion: can(me, "question:ask", resource),
+        upvoteQuestion: can(me, "question:upvote", resource),
+        moderateQuestions: can(me, "question:moderate", resource),
+        managePolls: can(me, "poll:manage", resource),
+        vote: can(me, "poll:vote", resource),
+        manageCards: can(me, "cta:manage", resource),
         seeObservers,
       },
       people: everyone

@@ -1,21 +1,18 @@
 import { useState, type ReactNode } from "react";
 
-const PANELS = [
-  { id: "chat", label: "Chat" },
-  { id: "questions", label: "Q&A" },
-  { id: "polls", label: "Polls" },
-] as const;
+export interface Panel {
+  id: string;
+  label: string;
+  content: ReactNode;
+}
 
-/**
- * The class's interaction panels: chat, Q&A and polls (the last two arrive
- * with their features).
- */
-export function SidePanels(props: { chat: ReactNode }) {
-  const [current, setCurrent] = useState<(typeof PANELS)[number]["id"]>("chat");
+/** The class's interaction panels (chat, Q&A, polls, cards) as keyboard-friendly tabs. */
+export function SidePanels({ panels }: { panels: Panel[] }) {
+  const [current, setCurrent] = useState(panels[0]?.id);
   return (
     <section className="class-panel">
       <div role="tablist" aria-label="Class panels" className="panel-tabs">
-        {PANELS.map((panel) => (
+        {panels.map((panel) => (
           <button
             key={panel.id}
             type="button"
@@ -26,10 +23,10 @@ export function SidePanels(props: { chat: ReactNode }) {
             tabIndex={current === panel.id ? 0 : -1}
             onClick={() => setCurrent(panel.id)}
             onKeyDown={(event) => {
-              const index = PANELS.findIndex((p) => p.id === current);
+              const index = panels.findIndex((p) => p.id === current);
               const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
               if (!step) return;
-              const next = PANELS[(index + step + PANELS.length) % PANELS.length]!;
+              const next = panels[(index + step + panels.length) % panels.length]!;
               setCurrent(next.id);
               document.getElementById(`tab-${next.id}`)?.focus();
             }}
@@ -38,7 +35,7 @@ export function SidePanels(props: { chat: ReactNode }) {
           </button>
         ))}
       </div>
-      {PANELS.map((panel) => (
+      {panels.map((panel) => (
         <div
           key={panel.id}
           role="tabpanel"
@@ -47,11 +44,7 @@ export function SidePanels(props: { chat: ReactNode }) {
           hidden={current !== panel.id}
           className="panel-body"
         >
-          {panel.id === "chat" ? (
-            props.chat
-          ) : (
-            <p className="muted small">{panel.label} is not available in this class yet.</p>
-          )}
+          {panel.content}
         </div>
       ))}
     </section>
