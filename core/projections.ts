@@ -10,6 +10,7 @@ import {
   pollVotes,
   questions,
   questionUpvotes,
+  sessions,
   sessionStateEvents,
 } from "../db/schema";
 import { withTenant } from "../db/tenantContext";
@@ -248,6 +249,13 @@ export async function rebuildProjections(
   sessionId: string,
 ): Promise<{ events: number }> {
   return withTenant(db, tenantId, async (tx) => {
+    // Appends update the class row too: locking it holds them off until the rebuild commits.
+    const [locked] = await tx
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(eq(sessions.id, sessionId))
+      .for("update");
+    if (!locked) throw new AppError("not_found", "We couldn't find that class.");
     // Upvotes, options and votes go with their question or poll (on delete cascade).
     for (const table of [chatMessages, questions, polls, hands, ctas]) {
       await tx.delete(table).where(eq(table.sessionId, sessionId));
