@@ -12,19 +12,17 @@
  * {"sequenced": {...}, "inMemory": {...}, "ratioAckP50", "fsyncFloorMs", ...}.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { Worker } from "node:worker_threads";
 import { HocuspocusProvider } from "@hocuspocus/provider";
-import type pg from "pg";
 import * as Y from "yjs";
 import { mintSyncToken } from "../core/syncToken";
 import { createDb } from "../db/client";
 import { freePort } from "../db/embedded";
 import { createScratchDatabase } from "../db/scratchDatabase";
 import { measureFsyncFloor } from "./support/fsyncFloor";
-import { demoTeacher, scheduleTomorrow } from "./support/demoClass";
+import { demoTeacher, scheduleTomorrow, seedPeople } from "./support/demoClass";
+import { viewersWorker } from "./support/viewerThread";
 import { cpuMs, rssMb, signIn, waitUntilReady } from "./support/server";
 import { round, summarize } from "./support/stats";
 
@@ -188,7 +186,7 @@ async function workload(
 ): Promise<{ result: Result; keys: string[] }> {
   const name = `session:${sessionId}`;
   const viewers = viewersWorker();
-  const ready = await viewers.connect(url, name, tokens.viewers);
+  const ready = await viewers.connect(url, name, tokens.viewers, "board");
   const writers = await Promise.all(
     tokens.writers.map(async (token) => {
       const doc = new Y.Doc();
@@ -273,28 +271,6 @@ function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** The viewers' worker thread (bench/support/viewers.ts), one request at a time. */
-function viewersWorker() {
-  const worker = new Worker(new URL("./support/viewers.ts", import.meta.url));
-  const ask = <T>(command: object) =>
-    new Promise<T>((resolve, reject) => {
-      worker.once("message", resolve);
-      worker.once("error", reject);
-      worker.postMessage(command);
-    });
-  return {
-    connect: (url: string, name: string, tokens: string[]) =>
-      ask<{ viewers: number }>({ type: "connect", url, name, tokens }),
-    collect: (keys: string[], timeoutMs: number) =>
-      ask<{ complete: Record<string, number>; overDelivered: number }>({
-        type: "collect",
-        keys,
-        timeoutMs,
-      }),
-    close: () => worker.terminate(),
-  };
-}
-
 /** A short pen stroke, about the size of a real one. */
 function stroke(writer: number, n: number) {
   const x = (n * 37) % 1500;
@@ -307,30 +283,6 @@ function stroke(writer: number, n: number) {
     author: `writer-${writer}`,
     at: Date.now(),
   };
-}
-
-/** K people with a place in the class (writers as co-teachers, viewers as students). */
-async function seedPeople(
-  pool: pg.Pool,
-  place: { tenantId: string; sessionId: string },
-  count: number,
-  schoolRole: "teacher" | "student",
-  classRole: "co_teacher" | "student",
-): Promise<string[]> {
-  const run = randomUUID().slice(0, 8);
-  const { rows } = await pool.query<{ user_id: string }>(
-    `with people as (
-       insert into users (name, email, email_verified)
-       select 'Bench ' || i, 'bench-sync-' || $1 || '-' || i || '@demo.lectern.test', true
-         from generate_series(1, $2::int) as i
-       returning id),
-     roles as (insert into user_roles (tenant_id, user_id, role)
-       select $3, id, $4 from people returning user_id)
-     insert into session_participants (tenant_id, session_id, user_id, role)
-     select $3, $5, user_id, $6 from roles returning user_id`,
-    [run, count, place.tenantId, schoolRole, place.sessionId, classRole],
-  );
-  return rows.map((r) => r.user_id);
 }
 
 async function until(check: () => boolean, timeoutMs: number) {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { scheduleSession, type SchedulingDeps } from "../../core/scheduling";
 
@@ -24,4 +25,28 @@ export function scheduleTomorrow(
     durationMinutes: 60,
     timeZone: "UTC",
   });
+}
+
+/** K people with a place in the class (writers as co-teachers, viewers as students). */
+export async function seedPeople(
+  pool: pg.Pool,
+  place: { tenantId: string; sessionId: string },
+  count: number,
+  schoolRole: "teacher" | "student",
+  classRole: "co_teacher" | "student",
+): Promise<string[]> {
+  const run = randomUUID().slice(0, 8);
+  const { rows } = await pool.query<{ user_id: string }>(
+    `with people as (
+       insert into users (name, email, email_verified)
+       select 'Bench ' || i, 'bench-' || $1 || '-' || i || '@demo.lectern.test', true
+         from generate_series(1, $2::int) as i
+       returning id),
+     roles as (insert into user_roles (tenant_id, user_id, role)
+       select $3, id, $4 from people returning user_id)
+     insert into session_participants (tenant_id, session_id, user_id, role)
+     select $3, $5, user_id, $6 from roles returning user_id`,
+    [run, count, place.tenantId, schoolRole, place.sessionId, classRole],
+  );
+  return rows.map((r) => r.user_id);
 }
