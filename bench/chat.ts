@@ -12,7 +12,6 @@
  * Progress goes to stderr; the last line of stdout is one JSON object:
  * {"deliveryP50Ms", "deliveryP99Ms", "lost", "duplicated", "baseline": {...}, ...}.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -22,7 +21,7 @@ import { createDb } from "../db/client";
 import { freePort } from "../db/embedded";
 import { createScratchDatabase } from "../db/scratchDatabase";
 import { demoTeacher, scheduleTomorrow, seedPeople } from "./support/demoClass";
-import { cpuMs, rssMb, signIn, waitUntilReady } from "./support/server";
+import { childProcesses, cpuMs, rssMb, signIn, waitUntilReady } from "./support/server";
 import { round, summarize } from "./support/stats";
 import { viewersWorker } from "./support/viewerThread";
 
@@ -59,7 +58,8 @@ type Post = (body: string, poster: number) => Promise<void>;
 const database = await createScratchDatabase("bench_chat");
 const owner = createDb(database.ownerUrl, { max: 4 });
 const app = createDb(database.url, { max: 4 });
-const children: ChildProcess[] = [];
+const processes = childProcesses();
+const start = processes.start;
 try {
   const lecternPort = await freePort();
   const lecternUrl = `http://127.0.0.1:${lecternPort}`;
@@ -227,24 +227,10 @@ try {
   console.log(JSON.stringify(result));
   process.exitCode = result.lost + result.duplicated + baseline.result.lost === 0 ? 0 : 1;
 } finally {
-  for (const child of children) {
-    if (child.exitCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    }
-  }
+  await processes.stopAll();
   await owner.close();
   await app.close();
   await database.drop();
-}
-
-function start(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, args, {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, ...env },
-  });
-  children.push(child);
-  return child;
 }
 
 /** RATE messages a second for `seconds`, evenly spaced, with every client listening. */

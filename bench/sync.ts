@@ -11,7 +11,6 @@
  * Progress goes to stderr; the last line of stdout is one JSON object:
  * {"sequenced": {...}, "inMemory": {...}, "ratioAckP50", "fsyncFloorMs", ...}.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { HocuspocusProvider } from "@hocuspocus/provider";
@@ -23,7 +22,7 @@ import { createScratchDatabase } from "../db/scratchDatabase";
 import { measureFsyncFloor } from "./support/fsyncFloor";
 import { demoTeacher, scheduleTomorrow, seedPeople } from "./support/demoClass";
 import { viewersWorker } from "./support/viewerThread";
-import { cpuMs, rssMb, signIn, waitUntilReady } from "./support/server";
+import { childProcesses, cpuMs, rssMb, signIn, waitUntilReady } from "./support/server";
 import { round, summarize } from "./support/stats";
 
 const { values } = parseArgs({
@@ -58,7 +57,8 @@ interface Result {
 const database = await createScratchDatabase("bench_sync");
 const owner = createDb(database.ownerUrl, { max: 4 });
 const app = createDb(database.url, { max: 4 });
-const children: ChildProcess[] = [];
+const processes = childProcesses();
+const start = processes.start;
 try {
   const lecternPort = await freePort();
   const lecternUrl = `http://127.0.0.1:${lecternPort}`;
@@ -155,24 +155,10 @@ try {
   const clean = result.sequenced.lost + result.sequenced.duplicated + result.inMemory.lost === 0;
   process.exitCode = clean ? 0 : 1;
 } finally {
-  for (const child of children) {
-    if (child.exitCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    }
-  }
+  await processes.stopAll();
   await owner.close();
   await app.close();
   await database.drop();
-}
-
-function start(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, args, {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, ...env },
-  });
-  children.push(child);
-  return child;
 }
 
 /** K writers and V viewers on one document for `seconds`; latencies and what arrived. */

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demo, openFromAgenda, scheduleClass, shot, signIn } from "./support";
+import { liveClassWithStudent, shot } from "./support";
 
 /*
  * The product's acceptance scenario (issue 6): a teacher starts a class, a
@@ -11,18 +11,7 @@ test("acceptance: chat both ways, a question answered, a poll voted and its resu
   page: teacher,
   browser,
 }) => {
-  const problems: string[] = [];
-  teacher.on("pageerror", (error) => problems.push(error.message));
-  await signIn(teacher, demo("teacher"));
-  const title = await scheduleClass(teacher, "Biology");
-  await openFromAgenda(teacher, title);
-  await teacher.getByRole("button", { name: "Start class" }).click();
-  await expect(teacher.getByText("● Live")).toBeVisible();
-
-  const student = await (await browser.newContext()).newPage();
-  student.on("pageerror", (error) => problems.push(error.message));
-  await signIn(student, demo("student1"));
-  await openFromAgenda(student, title);
+  const { student, problems } = await liveClassWithStudent(teacher, browser, "Biology");
 
   // Chat both ways.
   const say = async (page: typeof teacher, text: string) => {
@@ -100,16 +89,9 @@ test("a card whose QR code cannot load falls back to a plain card with the link"
   page: teacher,
   browser,
 }) => {
-  await signIn(teacher, demo("teacher"));
-  const title = await scheduleClass(teacher, "Geography");
-  await openFromAgenda(teacher, title);
-  await teacher.getByRole("button", { name: "Start class" }).click();
-  await expect(teacher.getByText("● Live")).toBeVisible();
-
-  const student = await (await browser.newContext()).newPage();
-  await student.route("**/qr.svg", (route) => route.abort());
-  await signIn(student, demo("student1"));
-  await openFromAgenda(student, title);
+  const { student } = await liveClassWithStudent(teacher, browser, "Geography", (page) =>
+    page.route("**/qr.svg", (route) => route.abort()),
+  );
 
   await teacher.getByRole("tab", { name: "Cards" }).click();
   await teacher.getByLabel("Title").fill("Field trip form");

@@ -1,26 +1,15 @@
 import { expect, test } from "@playwright/test";
-import { demo, openFromAgenda, scheduleClass, shot, signIn } from "./support";
+import { liveClassWithStudent, shot } from "./support";
 
 test("teacher and student chat both ways; markup and javascript: links stay inert; a teacher removes a message", async ({
   page: teacher,
   browser,
 }) => {
-  const problems: string[] = [];
-  teacher.on("pageerror", (error) => problems.push(error.message));
-  await signIn(teacher, demo("teacher"));
-  const title = await scheduleClass(teacher, "Chemistry");
-  await openFromAgenda(teacher, title);
-  await teacher.getByRole("button", { name: "Start class" }).click();
-  await expect(teacher.getByText("● Live")).toBeVisible();
-
-  const student = await (await browser.newContext()).newPage();
-  student.on("pageerror", (error) => problems.push(error.message));
+  const { student, problems } = await liveClassWithStudent(teacher, browser, "Chemistry");
   student.on("dialog", (dialog) => {
     problems.push(`dialog: ${dialog.message()}`);
     void dialog.dismiss();
   });
-  await signIn(student, demo("student1"));
-  await openFromAgenda(student, title);
 
   const say = async (page: typeof teacher, text: string) => {
     await page.getByLabel("Message", { exact: true }).fill(text);

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 
 /** The demo school's people (seeded by the e2e server) share this password. */
 export const PASSWORD = "lectern-demo-2026";
@@ -53,4 +53,32 @@ export async function scheduleClass(
   await page.getByRole("button", { name: "Enrol selected" }).click();
   await expect(page.getByText("Roster updated.")).toBeVisible();
   return title;
+}
+
+/**
+ * The teacher (signed in on `teacher`) schedules and starts a class; Sam
+ * Student opens it in a browser context of their own. Page errors of both go
+ * to `problems`; `beforeJoin` runs on the student's page before it signs in
+ * (e.g. to block a request).
+ */
+export async function liveClassWithStudent(
+  teacher: Page,
+  browser: Browser,
+  name: string,
+  beforeJoin?: (student: Page) => Promise<unknown>,
+) {
+  const problems: string[] = [];
+  teacher.on("pageerror", (error) => problems.push(error.message));
+  await signIn(teacher, demo("teacher"));
+  const title = await scheduleClass(teacher, name);
+  await openFromAgenda(teacher, title);
+  await teacher.getByRole("button", { name: "Start class" }).click();
+  await expect(teacher.getByText("● Live")).toBeVisible();
+
+  const student = await (await browser.newContext()).newPage();
+  student.on("pageerror", (error) => problems.push(error.message));
+  await beforeJoin?.(student);
+  await signIn(student, demo("student1"));
+  await openFromAgenda(student, title);
+  return { title, student, problems };
 }

@@ -1,12 +1,8 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { currentCard, showCard } from "../../core/ctas";
-import {
-  classRequest,
-  idempotencyKey,
-  liveClassDeps,
-  requireMethod,
-} from "~/services/liveClass.server";
-import { apiRoute, readJson } from "~/utils/api";
+import { createInClass } from "~/services/classCommands.server";
+import { classRequest, liveClassDeps } from "~/services/liveClass.server";
+import { apiRoute } from "~/utils/api";
 
 /** GET: the call-to-action card on screen now (or null). */
 export const loader = apiRoute(async ({ request, context, params }: LoaderFunctionArgs) => {
@@ -18,15 +14,4 @@ export const loader = apiRoute(async ({ request, context, params }: LoaderFuncti
 });
 
 /** POST `{title, body?, url}` with an Idempotency-Key (teachers): show a card to the class. */
-export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
-  requireMethod(request, "POST");
-  const { actor, sessionId } = await classRequest(request, context, params.id!);
-  const card = await showCard(
-    liveClassDeps(context),
-    actor,
-    sessionId,
-    await readJson(request),
-    idempotencyKey(request),
-  );
-  return Response.json({ card }, { status: 201 });
-});
+export const action = createInClass("card", showCard);

@@ -1,12 +1,8 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { chatHistory, postMessage } from "../../core/chat";
-import {
-  classRequest,
-  idempotencyKey,
-  liveClassDeps,
-  requireMethod,
-} from "~/services/liveClass.server";
-import { apiRoute, readJson } from "~/utils/api";
+import { createInClass } from "~/services/classCommands.server";
+import { classRequest, liveClassDeps } from "~/services/liveClass.server";
+import { apiRoute } from "~/utils/api";
 
 /** GET: the class's chat as you may see it, and its rules (closed to students, who is muted). */
 export const loader = apiRoute(async ({ request, context, params }: LoaderFunctionArgs) => {
@@ -17,15 +13,4 @@ export const loader = apiRoute(async ({ request, context, params }: LoaderFuncti
 });
 
 /** POST `{body, audience?}` with an Idempotency-Key: a chat message (a retry posts nothing new). */
-export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
-  requireMethod(request, "POST");
-  const { actor, sessionId } = await classRequest(request, context, params.id!);
-  const message = await postMessage(
-    liveClassDeps(context),
-    actor,
-    sessionId,
-    await readJson(request),
-    idempotencyKey(request),
-  );
-  return Response.json({ message }, { status: 201 });
-});
+export const action = createInClass("message", postMessage);

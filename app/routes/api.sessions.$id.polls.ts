@@ -1,12 +1,8 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { createPoll, listPolls } from "../../core/polls";
-import {
-  classRequest,
-  idempotencyKey,
-  liveClassDeps,
-  requireMethod,
-} from "~/services/liveClass.server";
-import { apiRoute, readJson } from "~/utils/api";
+import { createInClass } from "~/services/classCommands.server";
+import { classRequest, liveClassDeps } from "~/services/liveClass.server";
+import { apiRoute } from "~/utils/api";
 
 /** GET: the class's polls as you may see them (results when visible to you). */
 export const loader = apiRoute(async ({ request, context, params }: LoaderFunctionArgs) => {
@@ -21,15 +17,4 @@ export const loader = apiRoute(async ({ request, context, params }: LoaderFuncti
  * POST `{prompt, kind, anonymous, quiz, allowChange, options: [{label, isCorrect}], open?}`
  * with an Idempotency-Key (teachers): a draft poll, or an open one.
  */
-export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
-  requireMethod(request, "POST");
-  const { actor, sessionId } = await classRequest(request, context, params.id!);
-  const poll = await createPoll(
-    liveClassDeps(context),
-    actor,
-    sessionId,
-    await readJson(request),
-    idempotencyKey(request),
-  );
-  return Response.json({ poll }, { status: 201 });
-});
+export const action = createInClass("poll", createPoll);

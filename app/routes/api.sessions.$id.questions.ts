@@ -1,12 +1,8 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { askQuestion, listQuestions, questionSortSchema } from "../../core/questions";
-import {
-  classRequest,
-  idempotencyKey,
-  liveClassDeps,
-  requireMethod,
-} from "~/services/liveClass.server";
-import { apiRoute, readJson } from "~/utils/api";
+import { createInClass } from "~/services/classCommands.server";
+import { classRequest, liveClassDeps } from "~/services/liveClass.server";
+import { apiRoute } from "~/utils/api";
 
 /** GET `?sort=top|recent`: the class's questions as you may see them. */
 export const loader = apiRoute(async ({ request, context, params }: LoaderFunctionArgs) => {
@@ -19,15 +15,4 @@ export const loader = apiRoute(async ({ request, context, params }: LoaderFuncti
 });
 
 /** POST `{body, anonymous?}` with an Idempotency-Key: ask a question (a retry asks nothing new). */
-export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
-  requireMethod(request, "POST");
-  const { actor, sessionId } = await classRequest(request, context, params.id!);
-  const question = await askQuestion(
-    liveClassDeps(context),
-    actor,
-    sessionId,
-    await readJson(request),
-    idempotencyKey(request),
-  );
-  return Response.json({ question }, { status: 201 });
-});
+export const action = createInClass("question", askQuestion);

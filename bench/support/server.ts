@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { DEMO_PASSWORD } from "../../db/seed";
 
@@ -38,4 +39,27 @@ export function cpuMs(pid: number): number {
 export function rssMb(pid: number): number {
   const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return line ? Number(line[1]) / 1024 : Number.NaN;
+}
+
+/** A benchmark's child processes (Node scripts), stopped with SIGTERM and awaited by `stopAll`. */
+export function childProcesses() {
+  const children: ChildProcess[] = [];
+  return {
+    start(args: string[], env: Record<string, string>): ChildProcess {
+      const child = spawn(process.execPath, args, {
+        stdio: ["ignore", "ignore", "inherit"],
+        env: { ...process.env, ...env },
+      });
+      children.push(child);
+      return child;
+    },
+    async stopAll() {
+      for (const child of children) {
+        if (child.exitCode === null) {
+          child.kill("SIGTERM");
+          await new Promise((r) => child.once("exit", r));
+        }
+      }
+    },
+  };
 }
