@@ -1,6 +1,6 @@
 import { Component, useState, type ReactNode } from "react";
 import type { Card } from "../../../core/ctas";
-import { ApiError, callApi, newKey } from "./api";
+import { callApi, newKey, problemOf } from "./api";
 import type { FeedEvent } from "./useClassFeed";
 import { useLiveResource } from "./useLiveResource";
 
@@ -130,12 +130,7 @@ export function CardComposer(props: {
       setUrl("https://");
       props.onChange();
     } catch (e) {
-      const details =
-        e instanceof ApiError
-          ? (e.details as { fieldErrors?: Record<string, string[]> })
-          : undefined;
-      const field = Object.values(details?.fieldErrors ?? {})[0]?.[0];
-      setProblem(field ?? (e as Error).message);
+      setProblem(problemOf(e));
     } finally {
       setSending(false);
     }

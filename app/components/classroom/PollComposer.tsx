@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { ApiError, callApi, newKey } from "./api";
+import { callApi, newKey, problemOf } from "./api";
 
 interface Draft {
   prompt: string;
@@ -57,7 +57,7 @@ export function PollComposer(props: { sessionId: string; onDone: () => void }) {
       setDraft(EMPTY);
       props.onDone();
     } catch (e) {
-      setProblem(e instanceof ApiError ? firstIssue(e) : (e as Error).message);
+      setProblem(problemOf(e));
     } finally {
       setSending(false);
     }
@@ -182,12 +182,4 @@ export function PollComposer(props: { sessionId: string; onDone: () => void }) {
       </div>
     </form>
   );
-}
-
-/** The first field problem zod reported, else the error's message. */
-function firstIssue(error: ApiError): string {
-  const details = error.details as
-    { formErrors?: string[]; fieldErrors?: Record<string, string[] | undefined> } | undefined;
-  const field = Object.values(details?.fieldErrors ?? {}).find((list) => list?.length)?.[0];
-  return field ?? details?.formErrors?.[0] ?? error.message;
 }

@@ -44,3 +44,12 @@ export async function callApi<T>(
 }
 
 export const newKey = (prefix: string) => `${prefix}-${crypto.randomUUID()}`;
+
+/** What to tell the person: the first field problem the server reported, else the message. */
+export function problemOf(error: unknown): string {
+  if (!(error instanceof ApiError)) return (error as Error).message;
+  const details = error.details as
+    { formErrors?: string[]; fieldErrors?: Record<string, string[] | undefined> } | undefined;
+  const field = Object.values(details?.fieldErrors ?? {}).find((list) => list?.length)?.[0];
+  return field ?? details?.formErrors?.[0] ?? error.message;
+}
