@@ -4,8 +4,8 @@ import { can, type Actor } from "./permissions";
 /**
  * Who in a class sees which of its events. The log holds everything; live
  * feeds (server-sent events, the sync server's pushes, gap fills) pass each
- * event through `eventFor` so that teachers-only chat, other people's poll
- * choices, anonymous askers and LiveKit's raw reports stay with those meant to
+ * event through `eventFor` so that teachers-only chat, drafts and quiz answers,
+ * other people's poll choices, anonymous askers and LiveKit's raw reports stay with those meant to
  * see them.
  */
 export interface Viewer {
@@ -28,6 +28,9 @@ export function eventFor(viewer: Viewer, event: ClassEvent): ClassEvent | null {
       return viewer.teaching ? event : null;
     case "chat.posted":
       return payload?.audience === "teachers" && !viewer.teaching && !own ? null : event;
+    case "poll.created":
+      // A draft, and a quiz's right answers, are the teachers' until shared.
+      return viewer.teaching ? event : { ...event, payload: { pollId: payload?.pollId } };
     case "poll.voted":
       // Others learn that a vote came in (to refresh the tally), never who or what.
       return own ? event : { ...event, actorUserId: null, payload: { pollId: payload?.pollId } };

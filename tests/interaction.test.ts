@@ -105,7 +105,7 @@ describe("polls over HTTP (real Postgres)", () => {
   };
 
   it("runs a quiz from draft to shared results, one vote per student even when sent together", async () => {
-    const { sessionId, teacher, students, studentId } = await harness.sync.liveClass([
+    const { sessionId, teacher, students, studentId, id } = await harness.sync.liveClass([
       "student1",
       "student2",
     ]);
@@ -179,6 +179,22 @@ describe("polls over HTTP (real Postgres)", () => {
       0,
     ]);
     expect(live.options.flatMap((o) => o.voters ?? [])).toContain(studentId);
+
+    // The student's event feed tells of polls and votes, never the answers or others' choices.
+    const feed = (
+      await call<{ events: { type: string; actorUserId: string | null; payload: object }[] }>(
+        sara,
+        `/api/sessions/${sessionId}/events?after=0`,
+        { method: "GET" },
+      )
+    ).body.events;
+    expect(JSON.stringify(feed)).not.toContain("isCorrect");
+    expect(feed.find((e) => e.type === "poll.created")?.payload).toEqual({ pollId });
+    const votes = feed.filter((e) => e.type === "poll.voted");
+    expect(votes.filter((e) => e.actorUserId !== null).map((e) => e.actorUserId)).toEqual([
+      id("student2"),
+    ]);
+    expect(votes.filter((e) => e.actorUserId === null).map((e) => e.payload)).toEqual([{ pollId }]);
 
     // Close and share: students see the counts and the right answer; voting is over.
     const closed = await call<{ poll: Poll }>(teacher, `${base}/${pollId}`, {

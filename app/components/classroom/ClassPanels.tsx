@@ -36,6 +36,7 @@ export function ClassPanels(props: {
     {
       id: "chat",
       label: "Chat",
+      news: (e) => e.type === "chat.posted",
       content: (
         <ChatPanel
           sessionId={sessionId}
@@ -51,6 +52,7 @@ export function ClassPanels(props: {
     {
       id: "questions",
       label: "Q&A",
+      news: (e) => e.type === "question.asked" || e.type === "question.answered",
       content: (
         <QuestionsPanel
           sessionId={sessionId}
@@ -65,6 +67,7 @@ export function ClassPanels(props: {
     {
       id: "polls",
       label: "Polls",
+      news: (e) => e.type === "poll.opened" || e.type === "poll.results_shared",
       content: (
         <PollsPanel
           sessionId={sessionId}
@@ -85,5 +88,5 @@ export function ClassPanels(props: {
       ),
     });
   }
-  return <SidePanels panels={panels} />;
+  return <SidePanels panels={panels} youId={props.youId} subscribe={subscribe} />;
 }
