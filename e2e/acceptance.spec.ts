@@ -45,7 +45,20 @@ test("acceptance: chat both ways, a question answered, a poll voted and its resu
   await teacherQuestions.getByRole("button", { name: "Mark answered" }).click();
   const studentQuestions = student.getByRole("list", { name: "Questions" });
   await expect(studentQuestions.getByText("Answered")).toBeVisible();
+  // An anonymous question, answered in writing.
+  await student.getByLabel("Your question").fill("Is mitosis on the test?");
+  await student.getByLabel("Ask anonymously").check();
+  await student.getByRole("button", { name: "Ask", exact: true }).click();
+  const anonymous = teacherQuestions
+    .getByRole("listitem")
+    .filter({ hasText: "Is mitosis on the test?" });
+  await expect(anonymous.getByText("Anonymous")).toBeVisible();
+  await anonymous.getByRole("button", { name: "Answer in writing" }).click();
+  await teacher.getByLabel("Your answer").fill("Yes, chapter 4.");
+  await teacher.getByRole("button", { name: "Post answer" }).click();
+  await expect(studentQuestions.getByText("Yes, chapter 4.")).toBeVisible();
   await shot(student, "qa-student");
+  await shot(teacher, "qa-teacher");
 
   // The teacher runs a poll; the student votes and sees the results once shared.
   await teacher.getByRole("tab", { name: "Polls" }).click();

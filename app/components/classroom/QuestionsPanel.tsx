@@ -26,6 +26,7 @@ export function QuestionsPanel(props: Props) {
   const [draft, setDraft] = useState("");
   const [anonymous, setAnonymous] = useState(false);
   const [sending, setSending] = useState(false);
+  const [answering, setAnswering] = useState<string | null>(null);
   const { data, problem, setProblem, reload } = useLiveResource<{ questions: Question[] }>(
     `/api/sessions/${sessionId}/questions?sort=${sort}`,
     props.subscribe,
@@ -129,13 +130,25 @@ export function QuestionsPanel(props: Props) {
                 {props.canModerate && q.status !== "dismissed" ? (
                   <div className="qa-actions">
                     {q.status === "open" ? (
-                      <button
-                        type="button"
-                        className="link-button"
-                        onClick={() => void act(q.questionId, { action: "answer" })}
-                      >
-                        Mark answered
-                      </button>
+                      <>
+                        <button
+                          type="button"
+                          className="link-button"
+                          onClick={() => void act(q.questionId, { action: "answer" })}
+                        >
+                          Mark answered
+                        </button>
+                        <button
+                          type="button"
+                          className="link-button"
+                          aria-expanded={answering === q.questionId}
+                          onClick={() =>
+                            setAnswering(answering === q.questionId ? null : q.questionId)
+                          }
+                        >
+                          Answer in writing
+                        </button>
+                      </>
                     ) : null}
                     <button
                       type="button"
@@ -152,6 +165,15 @@ export function QuestionsPanel(props: Props) {
                       Dismiss
                     </button>
                   </div>
+                ) : null}
+                {answering === q.questionId ? (
+                  <AnswerForm
+                    onCancel={() => setAnswering(null)}
+                    onAnswer={async (answer) => {
+                      await act(q.questionId, { action: "answer", answer });
+                      setAnswering(null);
+                    }}
+                  />
                 ) : null}
               </div>
             </li>
@@ -199,5 +221,41 @@ export function QuestionsPanel(props: Props) {
         </form>
       ) : null}
     </div>
+  );
+}
+
+function AnswerForm(props: { onAnswer: (answer: string) => Promise<void>; onCancel: () => void }) {
+  const [answer, setAnswer] = useState("");
+  return (
+    <form
+      className="chat-compose"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (answer.trim()) void props.onAnswer(answer.trim());
+      }}
+    >
+      <label className="visually-hidden" htmlFor="qa-answer">
+        Your answer
+      </label>
+      <textarea
+        id="qa-answer"
+        className="input"
+        rows={2}
+        maxLength={4_000}
+        // The teacher asked for this form just now: put them in it.
+        autoFocus
+        value={answer}
+        onChange={(e) => setAnswer(e.target.value)}
+        onKeyDown={(e) => e.key === "Escape" && props.onCancel()}
+      />
+      <div className="chat-actions">
+        <button type="button" className="link-button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="button small" disabled={!answer.trim()}>
+          Post answer
+        </button>
+      </div>
+    </form>
   );
 }
