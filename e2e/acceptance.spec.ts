@@ -92,6 +92,8 @@ test("acceptance: chat both ways, a question answered, a poll voted and its resu
   await expect(qr).toBeVisible();
   expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   await shot(student, "cta-student");
+  await student.setViewportSize({ width: 390, height: 844 });
+  await shot(student, "class-phone");
   await teacher.getByRole("button", { name: "Hide card" }).click();
   await expect(student.getByTestId("cta-card")).toHaveCount(0);
 

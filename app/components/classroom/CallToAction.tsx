@@ -142,7 +142,7 @@ export function CardComposer(props: {
       await hideCard(props.sessionId, props.current.cardId);
       props.onChange();
     } catch (e) {
-      setProblem((e as Error).message);
+      setProblem(problemOf(e));
     }
   };
 

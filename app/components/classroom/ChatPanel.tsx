@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import type { ChatMessage, ChatRules } from "../../../core/chat";
-import { callApi, newKey } from "./api";
+import { callApi, newKey, problemOf } from "./api";
 import type { FeedEvent } from "./useClassFeed";
 
 interface Props {
@@ -72,7 +72,7 @@ export function ChatPanel(props: Props) {
       setMessages((current) => withMessage(current ?? [], message));
       setDraft("");
     } catch (e) {
-      setProblem((e as Error).message);
+      setProblem(problemOf(e));
     } finally {
       setSending(false);
     }
@@ -86,7 +86,7 @@ export function ChatPanel(props: Props) {
       );
       setRules(result.rules);
     } catch (e) {
-      setProblem((e as Error).message);
+      setProblem(problemOf(e));
     }
   };
 
@@ -94,7 +94,7 @@ export function ChatPanel(props: Props) {
     try {
       await callApi(`/api/sessions/${sessionId}/chat/${messageId}`, { method: "DELETE" });
     } catch (e) {
-      setProblem((e as Error).message);
+      setProblem(problemOf(e));
     }
   };
 

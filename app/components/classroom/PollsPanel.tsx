@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { Poll } from "../../../core/polls";
-import { callApi, newKey } from "./api";
+import { callApi, newKey, problemOf } from "./api";
 import { PollComposer } from "./PollComposer";
 import type { FeedEvent } from "./useClassFeed";
 import { useLiveResource } from "./useLiveResource";
@@ -33,7 +33,7 @@ export function PollsPanel(props: Props) {
       await callApi(`/api/sessions/${sessionId}/polls/${pollId}`, { json });
       await reload();
     } catch (e) {
-      setProblem((e as Error).message);
+      setProblem(problemOf(e));
     }
   };
 
@@ -168,7 +168,7 @@ function VoteForm(props: {
       });
       props.onVoted();
     } catch (e) {
-      props.onError((e as Error).message);
+      props.onError(problemOf(e));
     } finally {
       setSending(false);
     }

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { Question } from "../../../core/questions";
-import { callApi, newKey } from "./api";
+import { callApi, newKey, problemOf } from "./api";
 import type { FeedEvent } from "./useClassFeed";
 import { useLiveResource } from "./useLiveResource";
 
@@ -46,7 +46,7 @@ export function QuestionsPanel(props: Props) {
       setDraft("");
       await reload();
     } catch (e) {
-      setProblem((e as Error).message);
+      setProblem(problemOf(e));
     } finally {
       setSending(false);
     }
@@ -57,7 +57,7 @@ export function QuestionsPanel(props: Props) {
       await callApi(`/api/sessions/${sessionId}/questions/${questionId}`, { json });
       await reload();
     } catch (e) {
-      setProblem((e as Error).message);
+      setProblem(problemOf(e));
     }
   };
 

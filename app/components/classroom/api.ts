@@ -45,9 +45,16 @@ export async function callApi<T>(
 
 export const newKey = (prefix: string) => `${prefix}-${crypto.randomUUID()}`;
 
-/** What to tell the person: the first field problem the server reported, else the message. */
+/**
+ * What to tell the person: the first field problem the server reported, else
+ * its message; when the server failed (5xx), that this part is unavailable
+ * and the class goes on (DESIGN.md section 7).
+ */
 export function problemOf(error: unknown): string {
   if (!(error instanceof ApiError)) return (error as Error).message;
+  if (error.status >= 500) {
+    return "This part of the class is unavailable right now. The class goes on; try again in a moment.";
+  }
   const details = error.details as
     { formErrors?: string[]; fieldErrors?: Record<string, string[] | undefined> } | undefined;
   const field = Object.values(details?.fieldErrors ?? {}).find((list) => list?.length)?.[0];
