@@ -1,9 +1,9 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { Poll } from "../../../core/polls";
 import { callApi, newKey, problemOf } from "./api";
 import { PollComposer } from "./PollComposer";
 import type { FeedEvent } from "./useClassFeed";
-import { useLiveResource } from "./useLiveResource";
+import { refreshDelay, useLiveResource } from "./useLiveResource";
 
 interface Props {
   sessionId: string;
@@ -21,12 +21,18 @@ interface Props {
 export function PollsPanel(props: Props) {
   const { sessionId } = props;
   const [composing, setComposing] = useState(false);
+  const liveResults = useRef(false);
   const { data, problem, setProblem, reload } = useLiveResource<{ polls: Poll[] }>(
     `/api/sessions/${sessionId}/polls`,
     props.subscribe,
-    (e) => e.type.startsWith("poll."),
+    // A vote matters to students only while they can see live results.
+    (e) =>
+      e.type.startsWith("poll.") &&
+      (e.type !== "poll.voted" || props.canManage || liveResults.current),
     "Polls are unavailable right now. The class goes on; try again in a moment.",
+    refreshDelay(props.canManage),
   );
+  liveResults.current = data?.polls.some((p) => p.status === "open" && p.resultsVisible) ?? false;
 
   const change = async (pollId: string, json: object) => {
     try {

@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { Question } from "../../../core/questions";
 import { callApi, newKey, problemOf } from "./api";
 import type { FeedEvent } from "./useClassFeed";
-import { useLiveResource } from "./useLiveResource";
+import { refreshDelay, useLiveResource } from "./useLiveResource";
 
 interface Props {
   sessionId: string;
@@ -32,6 +32,7 @@ export function QuestionsPanel(props: Props) {
     props.subscribe,
     (e) => e.type.startsWith("question."),
     "Q&A is unavailable right now. The class goes on; try again in a moment.",
+    refreshDelay(props.canModerate),
   );
 
   const ask = async () => {

@@ -20,6 +20,8 @@ export function useLiveResource<T>(
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const changesRef = useRef(changes);
   changesRef.current = changes;
+  // The first delay given stays (a random spread must not re-subscribe every render).
+  const delay = useRef(delayMs).current;
 
   const reload = useCallback(async () => {
     try {
@@ -40,14 +42,23 @@ export function useLiveResource<T>(
       timer.current = setTimeout(() => {
         timer.current = null;
         void reload();
-      }, delayMs);
+      }, delay);
     });
     return () => {
       stop();
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
     };
-  }, [subscribe, reload, delayMs]);
+  }, [subscribe, reload, delay]);
 
   return { data, setData, problem, setProblem, reload };
+}
+
+/**
+ * How long to gather changes before reading again: teachers see tallies move
+ * quickly; a class of students, each re-reading, is spread over a second or so
+ * so that a burst of votes does not become a burst of reads.
+ */
+export function refreshDelay(teaching: boolean): number {
+  return teaching ? 250 : 700 + Math.floor(Math.random() * 600);
 }
