@@ -116,3 +116,24 @@ test("a card whose QR code cannot load falls back to a plain card with the link"
   await expect(fallback.getByRole("link", { name: "https://example.edu/trip" })).toBeVisible();
   await expect(student.getByTestId("cta-card")).toHaveCount(0);
 });
+
+test("when Q&A fails, its panel says so and chat goes on", async ({ page: teacher, browser }) => {
+  const { student, problems } = await liveClassWithStudent(teacher, browser, "History", (page) =>
+    page.route("**/questions**", (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: "application/json",
+        body: JSON.stringify({ error: { code: "unavailable", message: "down" } }),
+      }),
+    ),
+  );
+  await student.getByRole("tab", { name: "Q&A" }).click();
+  await expect(student.getByText(/Q&A is unavailable right now/)).toBeVisible();
+  await student.getByRole("tab", { name: "Chat" }).click();
+  await student.getByLabel("Message", { exact: true }).fill("Still here");
+  await student.getByLabel("Message", { exact: true }).press("Enter");
+  await expect(
+    teacher.getByRole("list", { name: "Messages" }).getByText("Still here"),
+  ).toBeVisible();
+  expect(problems).toEqual([]);
+});
