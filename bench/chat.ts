@@ -61,20 +61,8 @@ const app = createDb(database.url, { max: 4 });
 const processes = childProcesses();
 const start = processes.start;
 try {
-  const lecternPort = await freePort();
-  const lecternUrl = `http://127.0.0.1:${lecternPort}`;
-  const lectern = start(["build/server.js"], {
-    ...database.env,
-    NODE_ENV: "production",
-    ROLE: "all",
-    HOST: "127.0.0.1",
-    PORT: String(lecternPort),
-    APP_URL: lecternUrl,
-    LOG_LEVEL: "warn",
-    SEED_DEMO: "true",
-    AUTH_RATE_LIMIT_MAX: "100000",
-  });
-  await waitUntilReady(lecternUrl);
+  const lectern = await processes.startLectern(database.env);
+  const lecternUrl = lectern.url;
   log(`Lectern ready on ${lecternUrl}`);
 
   // A live class: the demo teacher and three demo students post; C seeded students read.
@@ -182,7 +170,7 @@ try {
   await workload(
     "lectern-warm-up",
     lecternUrl,
-    lectern.pid!,
+    lectern.pid,
     lecternPost,
     tokens,
     name,
@@ -191,7 +179,7 @@ try {
   const measured = await workload(
     "lectern",
     lecternUrl,
-    lectern.pid!,
+    lectern.pid,
     lecternPost,
     tokens,
     name,

@@ -60,22 +60,10 @@ const app = createDb(database.url, { max: 4 });
 const processes = childProcesses();
 const start = processes.start;
 try {
-  const lecternPort = await freePort();
-  const lecternUrl = `http://127.0.0.1:${lecternPort}`;
   // e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile Lectern.
   const flags = process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
-  const lectern = start([...flags, "build/server.js"], {
-    ...database.env,
-    NODE_ENV: "production",
-    ROLE: "all",
-    HOST: "127.0.0.1",
-    PORT: String(lecternPort),
-    APP_URL: lecternUrl,
-    LOG_LEVEL: "warn",
-    SEED_DEMO: "true",
-    AUTH_RATE_LIMIT_MAX: "100000",
-  });
-  await waitUntilReady(lecternUrl);
+  const lectern = await processes.startLectern(database.env, flags);
+  const lecternUrl = lectern.url;
   log(`Lectern ready on ${lecternUrl}`);
 
   // A live class with K co-teachers drawing and V students watching.
@@ -120,8 +108,8 @@ try {
   const inMemory = await run("in-memory", plainUrl, plain.pid!, SECONDS);
   plain.kill("SIGTERM");
 
-  const warmUp = await run("sequenced-warm-up", lecternUrl, lectern.pid!, WARM_UP_SECONDS);
-  const sequenced = await run("sequenced", lecternUrl, lectern.pid!, SECONDS);
+  const warmUp = await run("sequenced-warm-up", lecternUrl, lectern.pid, WARM_UP_SECONDS);
+  const sequenced = await run("sequenced", lecternUrl, lectern.pid, SECONDS);
   // The log must hold each update once, and rebuild every key.
   const { rows } = await owner.pool.query<{ yjs_update: Buffer }>(
     `select yjs_update from session_state_events

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { freePort } from "../../db/embedded";
 import { DEMO_PASSWORD } from "../../db/seed";
 
 /** Shared by the benchmarks that drive a server process. */
@@ -52,6 +53,24 @@ export function childProcesses() {
       });
       children.push(child);
       return child;
+    },
+    /** Lectern's production build (`ROLE=all`, demo school seeded) on a free port, once ready. */
+    async startLectern(env: Record<string, string>, nodeFlags: string[] = []) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const child = this.start([...nodeFlags, "build/server.js"], {
+        ...env,
+        NODE_ENV: "production",
+        ROLE: "all",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        APP_URL: url,
+        LOG_LEVEL: "warn",
+        SEED_DEMO: "true",
+        AUTH_RATE_LIMIT_MAX: "100000",
+      });
+      await waitUntilReady(url);
+      return { url, pid: child.pid! };
     },
     async stopAll() {
       for (const child of children) {
