@@ -7,7 +7,7 @@ import { refreshDelay, useLiveResource } from "./useLiveResource";
 
 interface Props {
   sessionId: string;
-  people: { userId: string; name: string }[];
+  people: { userId: string; name: string; role: string }[];
   canManage: boolean;
   canVote: boolean;
   subscribe: (listener: (events: FeedEvent[]) => void) => () => void;
@@ -52,6 +52,8 @@ export function PollsPanel(props: Props) {
     );
   }
   const names = Object.fromEntries(props.people.map((p) => [p.userId, p.name]));
+  // Teachers see turnout against the students in the room now.
+  const students = props.canManage ? props.people.filter((p) => p.role === "student").length : null;
   return (
     <div className="polls">
       {props.canManage ? (
@@ -105,7 +107,7 @@ export function PollsPanel(props: Props) {
                 {!poll.resultsVisible ? " Results appear when your teacher shares them." : ""}
               </p>
             ) : null}
-            {poll.resultsVisible ? <Results poll={poll} names={names} /> : null}
+            {poll.resultsVisible ? <Results poll={poll} names={names} students={students} /> : null}
             {props.canManage ? (
               <div className="qa-actions">
                 {poll.status === "draft" ? (
@@ -217,7 +219,15 @@ function VoteForm(props: {
   );
 }
 
-function Results({ poll, names }: { poll: Poll; names: Record<string, string> }) {
+function Results({
+  poll,
+  names,
+  students,
+}: {
+  poll: Poll;
+  names: Record<string, string>;
+  students: number | null;
+}) {
   const total = poll.totalVoters ?? 0;
   return (
     <div className="poll-results" aria-label={`Results: ${total} voted`}>
@@ -257,7 +267,10 @@ function Results({ poll, names }: { poll: Poll; names: Record<string, string> })
           );
         })}
       </ul>
-      <p className="muted small">{total === 1 ? "1 person voted" : `${total} people voted`}</p>
+      <p className="muted small">
+        {total === 1 ? "1 person voted" : `${total} people voted`}
+        {students ? ` · ${students} ${students === 1 ? "student" : "students"} in class` : ""}
+      </p>
     </div>
   );
 }
