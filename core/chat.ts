@@ -4,10 +4,15 @@ import { eventsOfTypes } from "../db/eventLog";
 import { findParticipant } from "../db/liveClass";
 import { chatMessages } from "../db/schema";
 import { withTenant } from "../db/tenantContext";
-import { classWithPlace, inClass } from "./classPlace";
 import { AppError } from "./errors";
-import { actInLiveClass, appendInteraction, newId, type InteractionDeps } from "./interaction";
-import { assertCan, can, type Actor, type SessionAction } from "./permissions";
+import {
+  actInLiveClass,
+  appendInteraction,
+  newId,
+  viewClass,
+  type InteractionDeps,
+} from "./interaction";
+import type { Actor, SessionAction } from "./permissions";
 
 /*
  * Class chat (DESIGN.md sections 5 and 7): each command appends its event and
@@ -193,11 +198,7 @@ export async function chatHistory(
   sessionId: string,
 ): Promise<{ messages: ChatMessage[]; rules: ChatRules }> {
   return withTenant(deps.db, actor.tenantId, async (tx) => {
-    const { place } = await classWithPlace(tx, actor, sessionId);
-    const me = inClass(actor, sessionId, place);
-    const here = { tenantId: actor.tenantId, kind: "session" as const, sessionId };
-    assertCan(me, "session:join", here);
-    const teaching = can(me, "chat:moderate", here);
+    const { teaching } = await viewClass(tx, actor, sessionId);
     const rows = await tx
       .select()
       .from(chatMessages)

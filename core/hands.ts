@@ -4,7 +4,7 @@ import { hands } from "../db/schema";
 import { withTenant } from "../db/tenantContext";
 import { classWithPlace, inClass } from "./classPlace";
 import { AppError } from "./errors";
-import { appendInteraction, type InteractionDeps } from "./interaction";
+import { appendInteraction, viewClass, type InteractionDeps } from "./interaction";
 import { assertCan, type Actor } from "./permissions";
 
 /*
@@ -81,12 +81,7 @@ export async function raisedHands(
   sessionId: string,
 ): Promise<RaisedHand[]> {
   return withTenant(deps.db, actor.tenantId, async (tx) => {
-    const { session, place } = await classWithPlace(tx, actor, sessionId);
-    assertCan(inClass(actor, sessionId, place), "session:join", {
-      tenantId: actor.tenantId,
-      kind: "session",
-      sessionId,
-    });
+    const { session } = await viewClass(tx, actor, sessionId);
     if (session.status !== "live")
       throw new AppError("conflict", "Hands are raised in a live class.");
     const rows = await tx
