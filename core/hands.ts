@@ -1,10 +1,8 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { hands } from "../db/schema";
-import { withTenant } from "../db/tenantContext";
-import { classWithPlace, inClass } from "./classPlace";
-import { AppError } from "./errors";
-import { appendInteraction, viewClass, type InteractionDeps } from "./interaction";
+import { withTenant, type TenantTx } from "../db/tenantContext";
+import { actInLiveClass, appendInteraction, type InteractionDeps } from "./interaction";
 import { assertCan, type Actor } from "./permissions";
 
 /*
@@ -33,12 +31,11 @@ export async function changeHand(
   input: unknown,
 ): Promise<RaisedHand[]> {
   const action = handSchema.parse(input);
-  const queue = await raisedHands(deps, actor, sessionId);
   const here = { tenantId: actor.tenantId, kind: "session" as const, sessionId };
-  const { place } = await withTenant(deps.db, actor.tenantId, (tx) =>
-    classWithPlace(tx, actor, sessionId),
-  );
-  const me = inClass(actor, sessionId, place);
+  const { me, queue } = await withTenant(deps.db, actor.tenantId, async (tx) => {
+    const { me } = await actInLiveClass(tx, actor, sessionId, "session:join", NOT_LIVE);
+    return { me, queue: await handQueue(tx, sessionId) };
+  });
   let events: { type: "hand.raised" | "hand.lowered"; userId: string }[] = [];
   if (action.action === "raise") {
     assertCan(me, "hand:raise", here);
@@ -74,6 +71,8 @@ export async function changeHand(
   return raisedHands(deps, actor, sessionId);
 }
 
+const NOT_LIVE = "Hands are raised in a live class.";
+
 /** The raised hands of a class, first raised first (for anyone in it). */
 export async function raisedHands(
   deps: InteractionDeps,
@@ -81,18 +80,20 @@ export async function raisedHands(
   sessionId: string,
 ): Promise<RaisedHand[]> {
   return withTenant(deps.db, actor.tenantId, async (tx) => {
-    const { session } = await viewClass(tx, actor, sessionId);
-    if (session.status !== "live")
-      throw new AppError("conflict", "Hands are raised in a live class.");
-    const rows = await tx
-      .select()
-      .from(hands)
-      .where(and(eq(hands.sessionId, sessionId), isNull(hands.loweredAt)))
-      .orderBy(asc(hands.sequence));
-    return rows.map((r) => ({
-      userId: r.userId,
-      raisedAt: r.raisedAt.toISOString(),
-      sequence: r.sequence,
-    }));
+    await actInLiveClass(tx, actor, sessionId, "session:join", NOT_LIVE);
+    return handQueue(tx, sessionId);
   });
+}
+
+async function handQueue(tx: TenantTx, sessionId: string): Promise<RaisedHand[]> {
+  const rows = await tx
+    .select()
+    .from(hands)
+    .where(and(eq(hands.sessionId, sessionId), isNull(hands.loweredAt)))
+    .orderBy(asc(hands.sequence));
+  return rows.map((r) => ({
+    userId: r.userId,
+    raisedAt: r.raisedAt.toISOString(),
+    sequence: r.sequence,
+  }));
 }
