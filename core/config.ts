@@ -23,6 +23,13 @@ const postgresUrl = z
     }
   }, "must be a postgres:// or postgresql:// URL with a host");
 
+/** A size in bytes: at least 1 KiB, at most 1 GiB. */
+const bytes = z.coerce
+  .number()
+  .int()
+  .min(1024)
+  .max(1024 ** 3);
+
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
 const envSchema = z
@@ -80,6 +87,24 @@ const envSchema = z
     ),
     /** Redis (optional): lets several sync servers share a class (@hocuspocus/extension-redis). */
     REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+    // Live studio limits (sync server): what one connection may send.
+    /** Largest WebSocket frame a client may send; a bigger one closes it with 1009. */
+    SYNC_MAX_FRAME_BYTES: bytes.default(4 * 1024 * 1024),
+    /** Largest single Yjs update (one change); a bigger one is refused with 1009. */
+    SYNC_MAX_UPDATE_BYTES: bytes.default(2 * 1024 * 1024),
+    /** Largest a class's document may grow; a change past it is refused with 1009. */
+    SYNC_MAX_DOCUMENT_BYTES: bytes.default(64 * 1024 * 1024),
+    /** Per-connection budget: messages per second sustained, and the burst above it. */
+    SYNC_RATE_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(120),
+    SYNC_RATE_MESSAGES_BURST: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /** Per-connection budget: bytes per second sustained, and the burst above it. */
+    SYNC_RATE_BYTES_PER_SECOND: bytes.default(1024 * 1024),
+    SYNC_RATE_BYTES_BURST: bytes.default(8 * 1024 * 1024),
+    /** How long a connection may stay over budget (slowed) before it is closed. */
+    SYNC_RATE_OVER_BUDGET_SECONDS: z.coerce.number().min(0.1).max(600).default(5),
+    // Per-person limit on HTTP commands people can repeat fast (chat, questions, upvotes, hands, votes).
+    COMMAND_RATE_PER_SECOND: z.coerce.number().min(0.01).max(10_000).default(5),
+    COMMAND_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(30),
     /** How often the reconcile job compares live classes with LiveKit's rooms. */
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3_600).default(60),
     SEED_DEMO: z.preprocess(
