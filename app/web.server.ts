@@ -135,6 +135,7 @@ function lastResort(log: Logger): ErrorRequestHandler {
     const error = toAppError(err);
     if (error.status >= 500) log.error({ err }, "request failed outside the app");
     if (res.headersSent) return res.end();
+    res.set(error.headers);
     const body = errorBody(error, String(res.locals.requestId ?? ""));
     if (req.accepts(["html", "json"]) === "html") {
       res

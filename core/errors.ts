@@ -43,14 +43,18 @@ export class AppError extends Error {
   override name = "AppError";
   readonly status: number;
 
+  /** Headers the answer must carry (`Allow` on a 405, `Retry-After` on a 429 or 503). */
+  readonly headers: Record<string, string>;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
     super(message, options);
     this.status = errorStatus[code];
+    this.headers = options?.headers ?? {};
   }
 }
 
@@ -70,6 +74,14 @@ export function toAppError(error: unknown): AppError {
   }
   return new AppError("internal", "Something went wrong on our side.", undefined, {
     cause: error,
+  });
+}
+
+/** The typed JSON answer for an error, with the headers it calls for. */
+export function errorResponse(error: AppError, requestId?: string): Response {
+  return Response.json(errorBody(error, requestId), {
+    status: error.status,
+    headers: error.headers,
   });
 }
 

@@ -1,6 +1,6 @@
 // Not a .server module on purpose: see app/utils/page.ts.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { AppError, codeForStatus, errorBody, toAppError } from "../../core/errors";
+import { AppError, codeForStatus, errorResponse, toAppError } from "../../core/errors";
 
 type Args = LoaderFunctionArgs | ActionFunctionArgs;
 
@@ -16,7 +16,7 @@ export function apiRoute<A extends Args>(handler: (args: A) => Promise<Response>
       if (thrown instanceof Response) return asJsonError(thrown, args.context.requestId);
       const error = toAppError(thrown);
       if (error.status >= 500) args.context.log.error({ err: thrown }, "resource route failed");
-      return Response.json(errorBody(error, args.context.requestId), { status: error.status });
+      return errorResponse(error, args.context.requestId);
     }
   };
 }
@@ -27,7 +27,7 @@ async function asJsonError(response: Response, requestId: string): Promise<Respo
     return response;
   }
   const error = new AppError(codeForStatus(response.status), await response.text());
-  return Response.json(errorBody(error, requestId), { status: error.status });
+  return errorResponse(error, requestId);
 }
 
 /** The request's JSON body; anything else is a typed 400, not a crash. */
