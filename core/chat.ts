@@ -1,9 +1,9 @@
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { eventsOfTypes } from "../db/eventLog";
-import { findParticipant } from "../db/liveClass";
 import { chatMessages } from "../db/schema";
 import { withTenant } from "../db/tenantContext";
+import { inThisClass, personInClass } from "./classPlace";
 import { AppError } from "./errors";
 import {
   actInLiveClass,
@@ -131,14 +131,13 @@ export async function deleteMessage(
   messageId: string,
 ): Promise<void> {
   await placeFor(deps, actor, sessionId, "chat:moderate");
-  const [message] = await withTenant(deps.db, actor.tenantId, (tx) =>
+  const [found] = await withTenant(deps.db, actor.tenantId, (tx) =>
     tx
       .select({ deletedAt: chatMessages.deletedAt })
       .from(chatMessages)
       .where(and(eq(chatMessages.id, messageId), eq(chatMessages.sessionId, sessionId))),
   );
-  if (!message) throw new AppError("not_found", "That message is not in this class.");
-  if (message.deletedAt) return;
+  if (inThisClass(found, "message").deletedAt) return;
   await appendInteraction(deps, actor, sessionId, [
     { type: "chat.deleted", payload: { messageId } },
   ]);
@@ -174,9 +173,8 @@ export async function moderateChat(
     }
   } else {
     const target = await withTenant(deps.db, actor.tenantId, (tx) =>
-      findParticipant(tx, sessionId, action.userId),
+      personInClass(tx, sessionId, action.userId),
     );
-    if (!target) throw new AppError("not_found", "That person is not in this class.");
     if (target.role === "host" || target.role === "co_teacher") {
       throw new AppError("forbidden", "Teachers can't be muted.");
     }

@@ -52,6 +52,40 @@ export function inClass(actor: Actor, sessionId: string, place: Place | null): A
 
 export const classNotFound = () => new AppError("not_found", "We couldn't find that class.");
 
+/**
+ * What a command names (a message, a question, a poll, a card, a person) must
+ * be this class's: anything else, whether of another class or another school,
+ * is answered as not found (404), before anything is appended.
+ */
+export function inThisClass<T>(found: T | null | undefined, what: string): T {
+  if (found === null || found === undefined) {
+    throw new AppError("not_found", `That ${what} is not in this class.`);
+  }
+  return found;
+}
+
+/**
+ * Someone a command names (to lower their hand, to mute them): their place in
+ * the class, from their participant row or their enrolment; else a 404.
+ */
+export async function personInClass(
+  tx: TenantTx,
+  sessionId: string,
+  userId: string,
+): Promise<{ role: SessionRole; participant: ParticipantRow | null }> {
+  const found = await sessionWithPerson(tx, sessionId, userId);
+  if (!found) throw classNotFound();
+  const { participant, enrolled } = found;
+  return inThisClass(
+    participant
+      ? { role: participant.role, participant }
+      : enrolled
+        ? { role: "student", participant }
+        : null,
+    "person",
+  );
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**

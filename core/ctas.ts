@@ -3,7 +3,7 @@ import QRCode from "qrcode";
 import { z } from "zod";
 import { ctas } from "../db/schema";
 import { withTenant, type TenantTx } from "../db/tenantContext";
-import { AppError } from "./errors";
+import { inThisClass } from "./classPlace";
 import {
   actInLiveClass,
   appendInteraction,
@@ -72,11 +72,12 @@ export async function hideCard(
   sessionId: string,
   cardId: string,
 ): Promise<void> {
-  const shown = await withTenant(deps.db, actor.tenantId, async (tx) => {
+  const card = await withTenant(deps.db, actor.tenantId, async (tx) => {
     await actInLiveClass(tx, actor, sessionId, "cta:manage", "Cards are shown in a live class.");
-    return shownCards(tx, sessionId);
+    return cardInClass(tx, sessionId, cardId);
   });
-  if (!shown.some((c) => c.id === cardId)) return;
+  // Hidden already: hiding it again changes nothing.
+  if (card.hiddenAt) return;
   await appendInteraction(deps, actor, sessionId, [
     { type: "cta.hidden", payload: { ctaId: cardId } },
   ]);
@@ -112,16 +113,19 @@ export async function cardQrSvg(
   sessionId: string,
   cardId: string,
 ): Promise<string> {
-  const url = await withTenant(deps.db, actor.tenantId, async (tx) => {
+  const { url } = await withTenant(deps.db, actor.tenantId, async (tx) => {
     await viewClass(tx, actor, sessionId);
-    const [row] = await tx
-      .select({ url: ctas.url })
-      .from(ctas)
-      .where(and(eq(ctas.id, cardId), eq(ctas.sessionId, sessionId)));
-    if (!row) throw new AppError("not_found", "That card is not in this class.");
-    return row.url;
+    return cardInClass(tx, sessionId, cardId);
   });
   return QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+}
+
+async function cardInClass(tx: TenantTx, sessionId: string, cardId: string) {
+  const [row] = await tx
+    .select()
+    .from(ctas)
+    .where(and(eq(ctas.id, cardId), eq(ctas.sessionId, sessionId)));
+  return inThisClass(row, "card");
 }
 
 function shownCards(tx: TenantTx, sessionId: string) {

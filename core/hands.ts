@@ -2,14 +2,16 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { hands } from "../db/schema";
 import { withTenant, type TenantTx } from "../db/tenantContext";
+import { personInClass } from "./classPlace";
 import { actInLiveClass, appendInteraction, type InteractionDeps } from "./interaction";
 import { assertCan, type Actor } from "./permissions";
 
 /*
- * Raised hands: students raise and lower their own; teachers lower anyone's,
- * or all at once. Each change appends its event and updates the `hands`
- * projection in one transaction; a person has at most one raised hand (a
- * unique index), and raising or lowering twice changes nothing.
+ * Raised hands: students raise and lower their own; teachers lower anyone's
+ * in the class (naming someone not in it is a 404), or all at once. Each
+ * change appends its event and updates the `hands` projection in one
+ * transaction; a person has at most one raised hand (a unique index), and
+ * raising or lowering twice changes nothing.
  */
 
 export const handSchema = z.discriminatedUnion("action", [
@@ -32,25 +34,23 @@ export async function changeHand(
 ): Promise<RaisedHand[]> {
   const action = handSchema.parse(input);
   const here = { tenantId: actor.tenantId, kind: "session" as const, sessionId };
-  const { me, queue } = await withTenant(deps.db, actor.tenantId, async (tx) => {
+  const other = action.action === "lower" && action.userId !== actor.userId && action.userId;
+  const queue = await withTenant(deps.db, actor.tenantId, async (tx) => {
     const { me } = await actInLiveClass(tx, actor, sessionId, "session:join", NOT_LIVE);
-    return { me, queue: await handQueue(tx, sessionId) };
+    if (action.action === "raise") assertCan(me, "hand:raise", here);
+    else if (action.action === "lower_all" || other) assertCan(me, "hand:lower_any", here);
+    // Whose hand is lowered must be someone of this class, raised or not.
+    if (other) await personInClass(tx, sessionId, other);
+    return handQueue(tx, sessionId);
   });
+  const raised = (userId: string) => queue.some((h) => h.userId === userId);
   let events: { type: "hand.raised" | "hand.lowered"; userId: string }[] = [];
   if (action.action === "raise") {
-    assertCan(me, "hand:raise", here);
-    if (!queue.some((h) => h.userId === actor.userId)) {
-      events = [{ type: "hand.raised", userId: actor.userId }];
-    }
+    if (!raised(actor.userId)) events = [{ type: "hand.raised", userId: actor.userId }];
   } else {
     const who =
-      action.action === "lower_all"
-        ? queue.map((h) => h.userId)
-        : [action.userId ?? actor.userId].filter((id) => queue.some((h) => h.userId === id));
-    const othersToo =
-      action.action === "lower_all" || (action.userId && action.userId !== actor.userId);
-    if (othersToo) assertCan(me, "hand:lower_any", here);
-    events = who.map((userId) => ({ type: "hand.lowered", userId }));
+      action.action === "lower_all" ? queue.map((h) => h.userId) : [other || actor.userId];
+    events = who.filter(raised).map((userId) => ({ type: "hand.lowered", userId }));
   }
   if (events.length === 0) return queue;
   await appendInteraction(

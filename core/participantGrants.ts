@@ -2,7 +2,7 @@ import { z } from "zod";
 import { findParticipant, setParticipantGrants } from "../db/liveClass";
 import { announceEvents, appendEventsIn } from "../db/eventLog";
 import { withTenant } from "../db/tenantContext";
-import { classWithPlace, inClass } from "./classPlace";
+import { classWithPlace, inClass, inThisClass } from "./classPlace";
 import { AppError } from "./errors";
 import type { LifecycleDeps } from "./lifecycle";
 import { assertCan, grantSchema, type Actor, type Grant } from "./permissions";
@@ -27,8 +27,8 @@ export async function changeGrant(
 ): Promise<{ userId: string; grants: Grant[] }> {
   const { grants, events } = await withTenant(deps.db, actor.tenantId, async (tx) => {
     const { session, place } = await classWithPlace(tx, actor, sessionId, { lock: true });
-    const target = await findParticipant(tx, sessionId, userId);
-    if (!target) throw new AppError("not_found", "That person is not in this class.");
+    // Grants are kept on the participant row: someone enrolled who never joined has none yet.
+    const target = inThisClass(await findParticipant(tx, sessionId, userId), "person");
     assertCan(inClass(actor, sessionId, place), "participant:grant", {
       tenantId: actor.tenantId,
       kind: "participant",

@@ -1,7 +1,6 @@
 import type { Database } from "../db/client";
 import {
   createInvitation,
-  findMember,
   findMemberByEmail,
   insertAudit,
   listAudit,
@@ -13,6 +12,7 @@ import {
 import { withTenant } from "../db/tenantContext";
 import { AppError } from "./errors";
 import type { Mailer } from "./mailer";
+import { memberOfThisSchool, notInSchool } from "./people";
 import {
   assertCan,
   can,
@@ -91,8 +91,9 @@ export async function changeRole(
   actor: Actor,
   input: { userId: string; role: TenantRole },
 ) {
-  const current = await withTenant(deps.db, actor.tenantId, (tx) => findMember(tx, input.userId));
-  if (!current) throw new AppError("not_found", "That person is not in this school.");
+  const current = await withTenant(deps.db, actor.tenantId, (tx) =>
+    memberOfThisSchool(tx, input.userId),
+  );
   await checkOrAudit(
     deps,
     actor,
@@ -108,7 +109,8 @@ export async function changeRole(
   );
   if (current.role === input.role) return;
   await withTenant(deps.db, actor.tenantId, async (tx) => {
-    await setMemberRole(tx, input.userId, input.role);
+    // Removed meanwhile: nothing changed, nothing audited as changed.
+    if (!(await setMemberRole(tx, input.userId, input.role))) throw notInSchool();
     await insertAudit(tx, {
       tenantId: actor.tenantId,
       actorUserId: actor.userId,
@@ -124,8 +126,9 @@ export async function changeRole(
 }
 
 export async function removePerson(deps: Deps, actor: Actor, input: { userId: string }) {
-  const current = await withTenant(deps.db, actor.tenantId, (tx) => findMember(tx, input.userId));
-  if (!current) throw new AppError("not_found", "That person is not in this school.");
+  const current = await withTenant(deps.db, actor.tenantId, (tx) =>
+    memberOfThisSchool(tx, input.userId),
+  );
   await checkOrAudit(
     deps,
     actor,
@@ -134,7 +137,7 @@ export async function removePerson(deps: Deps, actor: Actor, input: { userId: st
     { subjectUserId: input.userId, before: { role: current.role }, after: null },
   );
   await withTenant(deps.db, actor.tenantId, async (tx) => {
-    await removeMember(tx, input.userId);
+    if (!(await removeMember(tx, input.userId))) throw notInSchool();
     await insertAudit(tx, {
       tenantId: actor.tenantId,
       actorUserId: actor.userId,

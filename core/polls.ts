@@ -2,6 +2,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { pollOptions, polls, pollVotes } from "../db/schema";
 import { withTenant, type TenantTx } from "../db/tenantContext";
+import { inThisClass } from "./classPlace";
 import { AppError } from "./errors";
 import {
   actInLiveClass,
@@ -263,9 +264,10 @@ export async function listPolls(
 }
 
 async function pollFor(deps: InteractionDeps, actor: Actor, sessionId: string, pollId: string) {
-  const poll = (await listPolls(deps, actor, sessionId)).find((p) => p.pollId === pollId);
-  if (!poll) throw new AppError("not_found", "That poll is not in this class.");
-  return poll;
+  return inThisClass(
+    (await listPolls(deps, actor, sessionId)).find((p) => p.pollId === pollId),
+    "poll",
+  );
 }
 
 async function findPoll(tx: TenantTx, sessionId: string, pollId: string) {
@@ -273,6 +275,5 @@ async function findPoll(tx: TenantTx, sessionId: string, pollId: string) {
     .select()
     .from(polls)
     .where(and(eq(polls.id, pollId), eq(polls.sessionId, sessionId)));
-  if (!poll) throw new AppError("not_found", "That poll is not in this class.");
-  return poll;
+  return inThisClass(poll, "poll");
 }

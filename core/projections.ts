@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client";
 import type { StoredEvent } from "../db/eventLog";
 import {
@@ -14,6 +15,7 @@ import {
   sessionStateEvents,
 } from "../db/schema";
 import { withTenant } from "../db/tenantContext";
+import { inThisClass } from "./classPlace";
 import { AppError } from "./errors";
 import type { EventPayload, EventType } from "./events";
 
@@ -23,6 +25,12 @@ import type { EventPayload, EventType } from "./events";
  * exists exactly when its event does; `rebuildProjections` replays a class's
  * log through the same functions. A projector throws AppError to refuse an
  * event (e.g. a second vote), which rolls the append back.
+ *
+ * An event that names a row (a message, a question, a poll, a card) changes
+ * that row of its own class only, and must find it there: `thisClass` scopes
+ * the update and `named` refuses, as not found, an update that matched no row.
+ * A change already made still matches (its columns keep their first values),
+ * so matching nothing always means "not in this class".
  */
 
 type Projector<T extends EventType> = (
@@ -44,10 +52,16 @@ const projectors: { [T in EventType]?: Projector<T> } = {
     });
   },
   "chat.deleted": async (tx, e) => {
-    await tx
-      .update(chatMessages)
-      .set({ deletedAt: e.occurredAt, deletedBy: e.actorUserId })
-      .where(and(eq(chatMessages.id, e.payload.messageId), isNull(chatMessages.deletedAt)));
+    const m = chatMessages;
+    const rows = await tx
+      .update(m)
+      .set({
+        deletedAt: sql`coalesce(${m.deletedAt}, ${e.occurredAt.toISOString()}::timestamptz)`,
+        deletedBy: sql`case when ${m.deletedAt} is null then ${e.actorUserId}::uuid else ${m.deletedBy} end`,
+      })
+      .where(thisClass(m, e, e.payload.messageId))
+      .returning({ id: m.id });
+    named(rows, "message");
   },
 
   "question.asked": async (tx, e) => {
@@ -64,6 +78,12 @@ const projectors: { [T in EventType]?: Projector<T> } = {
     });
   },
   "question.upvoted": async (tx, e) => {
+    const rows = await tx
+      .update(questions)
+      .set({ upvotes: sql`${questions.upvotes} + 1`, updatedAt: e.occurredAt })
+      .where(thisClass(questions, e, e.payload.questionId))
+      .returning({ id: questions.id });
+    named(rows, "question");
     const added = await tx
       .insert(questionUpvotes)
       .values({
@@ -74,14 +94,11 @@ const projectors: { [T in EventType]?: Projector<T> } = {
       })
       .onConflictDoNothing()
       .returning({ userId: questionUpvotes.userId });
+    // Refused, the append rolls back with the count it raised.
     if (added.length === 0) throw new AppError("conflict", "You have already upvoted this.");
-    await tx
-      .update(questions)
-      .set({ upvotes: sql`${questions.upvotes} + 1`, updatedAt: e.occurredAt })
-      .where(eq(questions.id, e.payload.questionId));
   },
   "question.answered": async (tx, e) => {
-    await tx
+    const rows = await tx
       .update(questions)
       .set({
         status: "answered",
@@ -90,19 +107,25 @@ const projectors: { [T in EventType]?: Projector<T> } = {
         answeredAt: e.occurredAt,
         updatedAt: e.occurredAt,
       })
-      .where(eq(questions.id, e.payload.questionId));
+      .where(thisClass(questions, e, e.payload.questionId))
+      .returning({ id: questions.id });
+    named(rows, "question");
   },
   "question.dismissed": async (tx, e) => {
-    await tx
+    const rows = await tx
       .update(questions)
       .set({ status: "dismissed", pinned: false, updatedAt: e.occurredAt })
-      .where(eq(questions.id, e.payload.questionId));
+      .where(thisClass(questions, e, e.payload.questionId))
+      .returning({ id: questions.id });
+    named(rows, "question");
   },
   "question.pinned": async (tx, e) => {
-    await tx
+    const rows = await tx
       .update(questions)
       .set({ pinned: e.payload.pinned, updatedAt: e.occurredAt })
-      .where(eq(questions.id, e.payload.questionId));
+      .where(thisClass(questions, e, e.payload.questionId))
+      .returning({ id: questions.id });
+    named(rows, "question");
   },
 
   "poll.created": async (tx, e) => {
@@ -132,18 +155,21 @@ const projectors: { [T in EventType]?: Projector<T> } = {
     );
   },
   "poll.opened": async (tx, e) => {
-    await tx
+    const rows = await tx
       .update(polls)
       .set({ status: "open", openedAt: e.occurredAt, updatedAt: e.occurredAt })
-      .where(eq(polls.id, e.payload.pollId));
+      .where(thisClass(polls, e, e.payload.pollId))
+      .returning({ id: polls.id });
+    named(rows, "poll");
   },
   "poll.voted": async (tx, e) => {
-    const [poll] = await tx
+    const [found] = await tx
       .select({ allowChange: polls.allowChange, status: polls.status })
       .from(polls)
-      .where(eq(polls.id, e.payload.pollId));
+      .where(thisClass(polls, e, e.payload.pollId));
+    const poll = inThisClass(found, "poll");
     // Checked here, under the append's lock on the class, so a vote racing the close loses.
-    if (poll?.status !== "open") throw new AppError("conflict", "This poll has closed.");
+    if (poll.status !== "open") throw new AppError("conflict", "This poll has closed.");
     const vote = {
       tenantId: e.tenantId,
       pollId: e.payload.pollId,
@@ -155,7 +181,7 @@ const projectors: { [T in EventType]?: Projector<T> } = {
     const insert = tx.insert(pollVotes).values(vote);
     // The unique (poll, user) index is what keeps one vote per person, even for
     // two votes sent at the same moment.
-    const written = poll?.allowChange
+    const written = poll.allowChange
       ? await insert
           .onConflictDoUpdate({
             target: [pollVotes.pollId, pollVotes.userId],
@@ -167,7 +193,7 @@ const projectors: { [T in EventType]?: Projector<T> } = {
       throw new AppError("conflict", "You have already voted in this poll.");
   },
   "poll.closed": async (tx, e) => {
-    await tx
+    const rows = await tx
       .update(polls)
       .set({
         status: "closed",
@@ -175,13 +201,17 @@ const projectors: { [T in EventType]?: Projector<T> } = {
         updatedAt: e.occurredAt,
         ...(e.payload.resultsShared ? { resultsShared: true } : {}),
       })
-      .where(eq(polls.id, e.payload.pollId));
+      .where(thisClass(polls, e, e.payload.pollId))
+      .returning({ id: polls.id });
+    named(rows, "poll");
   },
   "poll.results_shared": async (tx, e) => {
-    await tx
+    const rows = await tx
       .update(polls)
       .set({ resultsShared: true, updatedAt: e.occurredAt })
-      .where(eq(polls.id, e.payload.pollId));
+      .where(thisClass(polls, e, e.payload.pollId))
+      .returning({ id: polls.id });
+    named(rows, "poll");
   },
 
   "hand.raised": async (tx, e) => {
@@ -220,12 +250,26 @@ const projectors: { [T in EventType]?: Projector<T> } = {
     });
   },
   "cta.hidden": async (tx, e) => {
-    await tx
+    const rows = await tx
       .update(ctas)
-      .set({ hiddenAt: e.occurredAt })
-      .where(and(eq(ctas.id, e.payload.ctaId), isNull(ctas.hiddenAt)));
+      .set({
+        hiddenAt: sql`coalesce(${ctas.hiddenAt}, ${e.occurredAt.toISOString()}::timestamptz)`,
+      })
+      .where(thisClass(ctas, e, e.payload.ctaId))
+      .returning({ id: ctas.id });
+    named(rows, "card");
   },
 };
+
+/** The row of the event's own class with this id. */
+function thisClass(table: { id: AnyPgColumn; sessionId: AnyPgColumn }, e: StoredEvent, id: string) {
+  return and(eq(table.id, id), eq(table.sessionId, e.sessionId));
+}
+
+/** An update of a named row that matched none: the row is not in this class. */
+function named(rows: unknown[], what: string): void {
+  inThisClass(rows[0], what);
+}
 
 /** The event types that change an interaction projection. */
 export const PROJECTED_EVENTS = Object.keys(projectors) as EventType[];

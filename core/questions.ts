@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { questions, questionUpvotes } from "../db/schema";
 import { withTenant } from "../db/tenantContext";
+import { inThisClass } from "./classPlace";
 import { AppError } from "./errors";
 import {
   actInLiveClass,
@@ -99,8 +100,7 @@ export async function actOnQuestion(
       .select()
       .from(questions)
       .where(and(eq(questions.id, questionId), eq(questions.sessionId, sessionId)));
-    if (!row) throw new AppError("not_found", "That question is not in this class.");
-    return row;
+    return inThisClass(row, "question");
   });
   const event = (() => {
     switch (action.action) {

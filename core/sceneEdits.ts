@@ -7,6 +7,7 @@ import type { LifecycleDeps } from "./lifecycle";
 import { assertCan, type Actor } from "./permissions";
 import {
   applySceneEvent,
+  SCENE_NOT_FOUND,
   sceneEventsFor,
   scenesFrom,
   SCENE_EVENTS,
@@ -38,7 +39,9 @@ export async function editScenes(
     }
     const before = scenesFrom(await eventsOfTypes(tx, sessionId, [...SCENE_EVENTS]));
     const changes = sceneEventsFor(before, action, randomUUID);
-    if (typeof changes === "string") throw new AppError("invalid_input", changes);
+    if (typeof changes === "string") {
+      throw new AppError(changes === SCENE_NOT_FOUND ? "not_found" : "invalid_input", changes);
+    }
     if (changes.length === 0) return { scenes: before, events: [] };
     const events = await appendEventsIn(tx, {
       tenantId: actor.tenantId,

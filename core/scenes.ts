@@ -107,6 +107,9 @@ export type SceneAction = z.infer<typeof sceneActionSchema>;
  * The events an action on the list becomes, or an error message. Positions stay
  * 0..n-1 in order: moving swaps two neighbours; the last scene cannot go.
  */
+/** The refusal of a change naming a scene the class does not have (a 404, not a bad request). */
+export const SCENE_NOT_FOUND = "That scene is not in this class.";
+
 export function sceneEventsFor(
   scenes: readonly Scene[],
   action: SceneAction,
@@ -123,7 +126,7 @@ export function sceneEventsFor(
     ];
   }
   const index = scenes.findIndex((s) => s.sceneId === action.sceneId);
-  if (index < 0) return "That scene is not in this class.";
+  if (index < 0) return SCENE_NOT_FOUND;
   const scene = scenes[index]!;
   switch (action.action) {
     case "rename":

@@ -19,11 +19,11 @@ import {
   type SessionRow,
 } from "../db/classroom";
 import type { Database } from "../db/client";
-import { findMember } from "../db/people";
 import { announceEvents, appendEventsIn, type StoredEvent } from "../db/eventLog";
 import { withTenant, type TenantTx } from "../db/tenantContext";
 import { AppError } from "./errors";
 import { claimWrite, rememberWrite } from "./idempotentWrite";
+import { inThisSchool } from "./people";
 import { assertCan, type Actor } from "./permissions";
 import {
   courseSchema,
@@ -48,6 +48,14 @@ export interface SchedulingDeps {
 }
 
 const notFound = (what: string) => new AppError("not_found", `We couldn't find that ${what}.`);
+
+/**
+ * Where a command was asked from (a course's page): the lesson or class it
+ * names must be of that course, else it is not found there (404).
+ */
+export interface Within {
+  courseId: string;
+}
 
 /** Every member of a school may see its courses (archived ones on request). */
 export async function coursesOf(
@@ -116,18 +124,24 @@ export async function editLesson(
   actor: Actor,
   lessonId: string,
   input: z.input<typeof lessonSchema>,
+  within?: Within,
 ) {
   const values = lessonSchema.parse(input);
   return withTenant(deps.db, actor.tenantId, async (tx) => {
-    await ownLesson(tx, actor, lessonId);
+    await ownLesson(tx, actor, lessonId, within);
     return updateLesson(tx, lessonId, values);
   });
 }
 
 /** Archive a lesson: it leaves the course's list; classes already scheduled for it stay. */
-export async function archiveLesson(deps: SchedulingDeps, actor: Actor, lessonId: string) {
+export async function archiveLesson(
+  deps: SchedulingDeps,
+  actor: Actor,
+  lessonId: string,
+  within?: Within,
+) {
   return withTenant(deps.db, actor.tenantId, async (tx) => {
-    await ownLesson(tx, actor, lessonId);
+    await ownLesson(tx, actor, lessonId, within);
     return updateLesson(tx, lessonId, { archivedAt: new Date() });
   });
 }
@@ -138,9 +152,10 @@ export async function moveLesson(
   actor: Actor,
   lessonId: string,
   direction: "up" | "down",
+  within?: Within,
 ) {
   return withTenant(deps.db, actor.tenantId, async (tx) => {
-    const lesson = await ownLesson(tx, actor, lessonId);
+    const lesson = await ownLesson(tx, actor, lessonId, within);
     const lessons = await listLessons(tx, lesson.courseId);
     const index = lessons.findIndex((l) => l.id === lessonId);
     const other = lessons[direction === "up" ? index - 1 : index + 1];
@@ -185,7 +200,8 @@ export async function scheduleSession(
     let courseId = values.courseId ?? null;
     if (values.lessonId) {
       const lesson = await findLesson(tx, values.lessonId);
-      if (!lesson) throw notFound("lesson");
+      // A lesson of another course is not found in this one.
+      if (!lesson || (courseId && lesson.courseId !== courseId)) throw notFound("lesson");
       if (lesson.archivedAt) {
         throw new AppError("conflict", "This lesson is archived: choose another lesson.");
       }
@@ -218,10 +234,12 @@ export async function scheduleSession(
       userId: actor.userId,
       role: "host",
     });
-    for (const userId of new Set(values.coTeacherIds)) {
-      if (userId === actor.userId) continue;
-      const member = await findMember(tx, userId);
-      if (!member || !TEACHING_ROLES.includes(member.role)) {
+    const coTeachers = await inThisSchool(
+      tx,
+      values.coTeacherIds.filter((id) => id !== actor.userId),
+    );
+    for (const { userId, role } of coTeachers) {
+      if (!TEACHING_ROLES.includes(role)) {
         throw new AppError("bad_request", "Co-teachers must be teachers of this school.");
       }
       await addParticipant(tx, {
@@ -260,6 +278,7 @@ export async function rescheduleSession(
   sessionId: string,
   input: z.input<typeof rescheduleSchema>,
   idempotencyKey?: string,
+  within?: Within,
 ): Promise<SessionRow> {
   const values = rescheduleSchema.parse(input);
   const startsAt = zonedTimeToInstant(values.startsAt, values.timeZone);
@@ -270,7 +289,7 @@ export async function rescheduleSession(
     idempotencyKey,
     { sessionId, ...values },
     async (tx) => {
-      await ownSession(tx, actor, sessionId, "session:update", ["scheduled"]);
+      await ownSession(tx, actor, sessionId, "session:update", ["scheduled"], within);
       const session = (await updateSession(tx, sessionId, {
         title: values.title,
         startsAt,
@@ -306,6 +325,7 @@ export async function cancelSession(
   sessionId: string,
   reason?: string,
   idempotencyKey?: string,
+  within?: Within,
 ): Promise<SessionRow> {
   const { session, events } = await idempotent(
     deps,
@@ -313,7 +333,7 @@ export async function cancelSession(
     idempotencyKey,
     { sessionId, cancel: true },
     async (tx) => {
-      await ownSession(tx, actor, sessionId, "session:cancel", ["scheduled"]);
+      await ownSession(tx, actor, sessionId, "session:cancel", ["scheduled"], within);
       const session = (await updateSession(tx, sessionId, { status: "cancelled" }))!;
       const events = await appendEventsIn(tx, {
         tenantId: actor.tenantId,
@@ -333,7 +353,11 @@ export async function cancelSession(
   return session;
 }
 
-/** Enrol students in a class (or a course's roster, which covers its classes). */
+/**
+ * Enrol students in a class (or a course's roster, which covers its classes).
+ * Everyone named must be in the school (else 404, and no one is enrolled);
+ * those who are not students are left out. Answers who was enrolled.
+ */
 export async function enrollStudents(
   deps: SchedulingDeps,
   actor: Actor,
@@ -344,7 +368,13 @@ export async function enrollStudents(
   return withTenant(deps.db, actor.tenantId, async (tx) => {
     if ("sessionId" in target) await ownSession(tx, actor, target.sessionId, "session:enroll");
     else await ownCourse(tx, actor, target.courseId, "session:enroll");
-    return enroll(tx, actor.tenantId, target, userIds);
+    const students = (await inThisSchool(tx, userIds)).filter((m) => m.role === "student");
+    return enroll(
+      tx,
+      actor.tenantId,
+      target,
+      students.map((s) => s.userId),
+    );
   });
 }
 
@@ -375,9 +405,9 @@ async function ownCourse(
   return course;
 }
 
-async function ownLesson(tx: TenantTx, actor: Actor, lessonId: string) {
+async function ownLesson(tx: TenantTx, actor: Actor, lessonId: string, within?: Within) {
   const lesson = await findLesson(tx, lessonId);
-  if (!lesson) throw notFound("lesson");
+  if (!lesson || (within && lesson.courseId !== within.courseId)) throw notFound("lesson");
   await ownCourse(tx, actor, lesson.courseId, "course:update");
   return lesson;
 }
@@ -388,9 +418,10 @@ async function ownSession(
   sessionId: string,
   action: "session:update" | "session:cancel" | "session:enroll",
   allowedStatuses?: SessionRow["status"][],
+  within?: Within,
 ) {
   const session = await findSession(tx, sessionId);
-  if (!session) throw notFound("class");
+  if (!session || (within && session.courseId !== within.courseId)) throw notFound("class");
   const course = session.courseId ? await findCourse(tx, session.courseId) : null;
   assertCan(actor, action, {
     tenantId: actor.tenantId,

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt } from "drizzle-orm";
+import { and, desc, eq, gt, inArray } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database } from "./client";
 import { auditLogs, invitations, tenants, userRoles, users } from "./schema";
@@ -37,6 +37,14 @@ export async function findMember(tx: TenantTx, userId: string) {
   return row ?? null;
 }
 
+/** The members of the school among these people (the others are not in it). */
+export function findMembers(tx: TenantTx, userIds: string[]) {
+  return tx
+    .select({ userId: userRoles.userId, role: userRoles.role })
+    .from(userRoles)
+    .where(inArray(userRoles.userId, userIds));
+}
+
 export async function findMemberByEmail(tx: TenantTx, email: string) {
   const [row] = await tx
     .select({ userId: users.id })
@@ -50,12 +58,27 @@ export async function addMember(tx: TenantTx, tenantId: string, userId: string, 
   await tx.insert(userRoles).values({ tenantId, userId, role });
 }
 
-export async function setMemberRole(tx: TenantTx, userId: string, role: TenantRole) {
-  await tx.update(userRoles).set({ role }).where(eq(userRoles.userId, userId));
+/** Answers whether they were a member to change. */
+export async function setMemberRole(
+  tx: TenantTx,
+  userId: string,
+  role: TenantRole,
+): Promise<boolean> {
+  const rows = await tx
+    .update(userRoles)
+    .set({ role })
+    .where(eq(userRoles.userId, userId))
+    .returning({ userId: userRoles.userId });
+  return rows.length > 0;
 }
 
-export async function removeMember(tx: TenantTx, userId: string) {
-  await tx.delete(userRoles).where(eq(userRoles.userId, userId));
+/** Answers whether they were a member to remove. */
+export async function removeMember(tx: TenantTx, userId: string): Promise<boolean> {
+  const rows = await tx
+    .delete(userRoles)
+    .where(eq(userRoles.userId, userId))
+    .returning({ userId: userRoles.userId });
+  return rows.length > 0;
 }
 
 export async function createInvitation(

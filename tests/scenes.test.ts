@@ -36,5 +36,14 @@ describe("editing a class's scenes over HTTP (real Postgres)", () => {
       422,
     );
     expect((await edit(teacher, { action: "fly" })).status).toBe(422);
+    // A scene this class does not have is not found, like any foreign id, and logs nothing.
+    const before = (await eventTypes(owner.pool, sessionId)).length;
+    const foreign = {
+      action: "rename",
+      sceneId: "5ce9e000-0000-4000-8000-0000000000ff",
+      name: "X",
+    };
+    expect((await edit(teacher, foreign)).status).toBe(404);
+    expect((await eventTypes(owner.pool, sessionId)).length).toBe(before);
   });
 });

@@ -68,8 +68,9 @@ const intentSchema = z.object({
 
 export const action = page(async ({ request, context, params }: ActionFunctionArgs) => {
   const member = await requireMember(request, context, params.slug);
-  const scheduling = schedulingFor(context, member);
   const courseId = params.courseId ?? "";
+  // The lessons and classes this page's forms name must be this course's.
+  const scheduling = schedulingFor(context, member, { courseId });
   const form = await request.formData();
   const fields = Object.fromEntries(form);
   const { intent } = intentSchema.parse(fields);

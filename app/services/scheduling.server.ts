@@ -5,8 +5,12 @@ import { withTenant } from "../../db/tenantContext";
 import { courseRoster } from "../../db/classroom";
 import type { Member } from "~/session.server";
 
-/** core/scheduling.ts bound to the web app's pools and the signed-in member. */
-export function schedulingFor(context: AppLoadContext, member: Member) {
+/**
+ * core/scheduling.ts bound to the web app's pools and the signed-in member;
+ * `within` a course's page, its lesson and class commands act on that
+ * course's lessons and classes only.
+ */
+export function schedulingFor(context: AppLoadContext, member: Member, within?: scheduling.Within) {
   const deps = { db: context.db.db, pool: context.db.pool };
   const actor = member.actor;
   return {
@@ -20,10 +24,10 @@ export function schedulingFor(context: AppLoadContext, member: Member) {
     archiveCourse: (id: string, archived = true) =>
       scheduling.archiveCourse(deps, actor, id, archived),
     editLesson: (id: string, input: Parameters<typeof scheduling.editLesson>[3]) =>
-      scheduling.editLesson(deps, actor, id, input),
-    archiveLesson: (id: string) => scheduling.archiveLesson(deps, actor, id),
+      scheduling.editLesson(deps, actor, id, input, within),
+    archiveLesson: (id: string) => scheduling.archiveLesson(deps, actor, id, within),
     moveLesson: (id: string, direction: "up" | "down") =>
-      scheduling.moveLesson(deps, actor, id, direction),
+      scheduling.moveLesson(deps, actor, id, direction, within),
     addLesson: (courseId: string, input: Parameters<typeof scheduling.addLesson>[3]) =>
       scheduling.addLesson(deps, actor, courseId, input),
     schedule: (input: Parameters<typeof scheduling.scheduleSession>[2], key?: string) =>
@@ -32,9 +36,9 @@ export function schedulingFor(context: AppLoadContext, member: Member) {
       sessionId: string,
       input: Parameters<typeof scheduling.rescheduleSession>[3],
       key?: string,
-    ) => scheduling.rescheduleSession(deps, actor, sessionId, input, key),
+    ) => scheduling.rescheduleSession(deps, actor, sessionId, input, key, within),
     cancel: (sessionId: string, key?: string) =>
-      scheduling.cancelSession(deps, actor, sessionId, undefined, key),
+      scheduling.cancelSession(deps, actor, sessionId, undefined, key, within),
     enroll: (target: { courseId: string } | { sessionId: string }, userIds: string[]) =>
       scheduling.enrollStudents(deps, actor, target, { userIds }),
     agenda: (range?: { from?: Date; to?: Date }) => scheduling.agenda(deps, actor, range),
