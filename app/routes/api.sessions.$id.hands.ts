@@ -1,7 +1,8 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { changeHand, raisedHands } from "../../core/hands";
+import { commandInClass } from "~/services/classCommands.server";
 import { classRequest, liveClassDeps } from "~/services/liveClass.server";
-import { apiRoute, readJson } from "~/utils/api";
+import { apiRoute } from "~/utils/api";
 
 /** GET: the raised hands, first raised first. */
 export const loader = apiRoute(async ({ request, context, params }: LoaderFunctionArgs) => {
@@ -11,10 +12,7 @@ export const loader = apiRoute(async ({ request, context, params }: LoaderFuncti
 
 /**
  * POST `{action: "raise"}` | `{action: "lower", userId?}` | `{action: "lower_all"}`:
- * students raise and lower their own hand; teachers lower anyone's. Answers the queue.
+ * students raise and lower their own hand; teachers lower anyone's in the class
+ * (someone not in it: 404). Answers the queue.
  */
-export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
-  const { actor, sessionId } = await classRequest(request, context, params.id!);
-  const hands = await changeHand(liveClassDeps(context), actor, sessionId, await readJson(request));
-  return Response.json({ hands });
-});
+export const action = commandInClass("hands", changeHand);
