@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
@@ -48,8 +48,13 @@ export default function handleRequest(
   });
 }
 
-/** Server-side errors are logged once, with the request id; users never see the stack. */
+/**
+ * Server-side errors are logged once, with the request id; users never see the
+ * stack. Remix's own 4xx answers (a method or route it refuses) are the
+ * client's mistake, not ours: the request guard answers most of them first.
+ */
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   context.log.error({ err: error, path: new URL(request.url).pathname }, "unhandled route error");
 };

@@ -1,11 +1,9 @@
 import { watch } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
-import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
+import { broadcastDevReady, createRequestHandler, type ServerBuild } from "@remix-run/node";
 import express, { type ErrorRequestHandler } from "express";
 import type { Config } from "../core/config";
-import { errorBody, toAppError } from "../core/errors";
 import type { Readiness } from "../core/health";
 import type { Logger } from "../core/logger";
 import type { OpenDatabase } from "../core/database";
@@ -18,6 +16,9 @@ import { createAuth } from "./auth.server";
 import { CLIENT_IP_HEADER } from "./authApi.server";
 import type { LecternContext } from "./context";
 import { rejectCrossSiteWrites } from "./csrf.server";
+import { httpErrorOf, sendError } from "./httpError.server";
+import { sendFetchResponse, toFetchRequest } from "./remixAdapter.server";
+import { checkedBody, requestGuard } from "./requestGuard.server";
 import { requestContext } from "./requestContext.server";
 
 export interface WebDeps {
@@ -84,23 +85,25 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
       await broadcastDevReady(build);
     });
   }
-  app.all(
-    "*",
-    createRequestHandler({
-      build: async () => build,
-      mode: config.NODE_ENV,
-      getLoadContext: (_req, res): LecternContext => ({
-        ...deps,
-        auth,
-        mailer,
-        media,
-        storage,
-        egressOutput: egressOutputFrom(config),
-        classEvents,
-        requestId: String(res.locals.requestId),
-      }),
-    }),
-  );
+  // Malformed addresses, ids, methods and bodies get a typed 4xx here, before any route code.
+  app.use(requestGuard(() => build));
+  const handleRequest = createRequestHandler(async () => build, config.NODE_ENV);
+  // Mounted with `use`, not `all("*")`: Express would decode the path as a parameter first.
+  app.use((req, res, next) => {
+    const context: LecternContext = {
+      ...deps,
+      auth,
+      mailer,
+      media,
+      storage,
+      egressOutput: egressOutputFrom(config),
+      classEvents,
+      requestId: String(res.locals.requestId),
+    };
+    handleRequest(toFetchRequest(req, res, checkedBody(res)), context)
+      .then((response) => sendFetchResponse(res, response))
+      .catch(next);
+  });
   app.use(lastResort(log));
   return { app, close: async () => (ownFeed ? classEvents.close() : undefined) };
 }
@@ -132,20 +135,9 @@ function watchBuild(log: Logger, reload: () => Promise<void>): void {
 /** Errors that escape Remix (or happen before it): never a stack trace to the client. */
 function lastResort(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const error = toAppError(err);
+    const error = httpErrorOf(err);
     if (error.status >= 500) log.error({ err }, "request failed outside the app");
     if (res.headersSent) return res.end();
-    res.set(error.headers);
-    const body = errorBody(error, String(res.locals.requestId ?? ""));
-    if (req.accepts(["html", "json"]) === "html") {
-      res
-        .status(error.status)
-        .type("html")
-        .send(
-          `<!doctype html><title>Lectern</title><h1>Something went wrong</h1><p>${error.status === 500 ? "Please try again in a moment." : "That request could not be handled."}</p><p>Reference: ${body.error.requestId}</p>`,
-        );
-    } else {
-      res.status(error.status).json(body);
-    }
+    sendError(req, res, error);
   };
 }

@@ -137,6 +137,7 @@ describe("browser recording: resumable chunk upload", () => {
     }
     const notJson = await teacher.api(`/api/recordings/${recording.id}/complete`, {
       body: new TextEncoder().encode("{oops"),
+      headers: { "content-type": "application/json" },
     });
     expect(notJson.status).toBe(400);
   });

@@ -67,6 +67,7 @@ describe("class chat over HTTP (real Postgres)", () => {
     expect(long.status).toBe(422);
     const bad = await student.api(`/api/sessions/${sessionId}/chat`, {
       body: new TextEncoder().encode("not json"),
+      headers: { "content-type": "application/json" },
     });
     expect(bad.status).toBe(400);
   });

@@ -91,7 +91,7 @@ describe("Q&A over HTTP (real Postgres)", () => {
     expect((await list(sara)).map((q) => q.questionId)).toContain(secret.questionId);
 
     expect((await ask(sam, { body: "   " })).status).toBe(422);
-    expect((await act(teacher, "not-a-uuid", { action: "dismiss" })).status).toBe(422);
+    expect((await act(teacher, "not-a-uuid", { action: "dismiss" })).status).toBe(404);
     expect((await act(teacher, crypto.randomUUID(), { action: "dismiss" })).status).toBe(404);
   });
 });

@@ -1,4 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { Accepts } from "~/requestGuard.server";
+
+/** better-auth reads (and checks) its own bodies. */
+export const accepts: Accepts = { body: "any" };
 
 /** better-auth's HTTP API (sign-in, sign-out, session, password reset, ...). */
 export function loader({ request, context }: LoaderFunctionArgs) {

@@ -2,10 +2,13 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { AppError } from "../../core/errors";
 import { verifyLiveKitWebhook, WebhookRejectedError } from "../../core/livekit";
 import { handleLiveKitWebhook } from "../../core/livekitWebhooks";
-import { requireMethod } from "~/services/liveClass.server";
+import type { Accepts } from "~/requestGuard.server";
 import { apiRoute } from "~/utils/api";
 
 const MAX_BODY = 1_000_000;
+
+/** LiveKit posts its webhooks as application/webhook+json. */
+export const accepts: Accepts = { body: ["application/webhook+json"] };
 
 /**
  * POST from LiveKit: the raw body and its `Authorization` header go through
@@ -13,7 +16,6 @@ const MAX_BODY = 1_000_000;
  * handled (same id) is acknowledged and ignored.
  */
 export const action = apiRoute(async ({ request, context }: ActionFunctionArgs) => {
-  requireMethod(request, "POST");
   const { config } = context;
   if (!config.LIVEKIT_URL || !config.LIVEKIT_API_KEY || !config.LIVEKIT_API_SECRET) {
     throw new AppError("not_found", "LiveKit is not configured here.");

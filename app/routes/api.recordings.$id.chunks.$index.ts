@@ -3,7 +3,8 @@ import { z } from "zod";
 import { uploadLimits } from "../../core/chunkedUpload";
 import { AppError } from "../../core/errors";
 import { uploadRecordingChunk } from "../../core/recording";
-import { liveClassDeps, recordingRequest, requireMethod } from "~/services/liveClass.server";
+import type { Accepts } from "~/requestGuard.server";
+import { liveClassDeps, recordingRequest } from "~/services/liveClass.server";
 import { apiRoute, readLimited } from "~/utils/api";
 
 const indexSchema = z.coerce
@@ -12,13 +13,14 @@ const indexSchema = z.coerce
   .min(0)
   .max(uploadLimits.maxChunks - 1);
 
+export const accepts: Accepts = { methods: ["PUT"], body: "raw" };
+
 /**
  * PUT raw bytes: chunk `index` of a browser recording. Chunks may come in any
  * order; sending the same chunk again is fine. Larger than the limit: 413,
  * refused before it is stored.
  */
 export const action = apiRoute(async ({ request, context, params }: ActionFunctionArgs) => {
-  requireMethod(request, "PUT");
   const index = indexSchema.safeParse(params.index);
   if (!index.success) throw new AppError("invalid_input", "The chunk index is not valid.");
   const { actor, recording } = await recordingRequest(request, context, params.id!);

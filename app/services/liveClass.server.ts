@@ -77,9 +77,15 @@ export function idempotencyKey(request: Request): string | undefined {
   return key;
 }
 
-/** Only POST (or the given method) reaches an action; anything else is a typed 405-ish 400. */
+/**
+ * Only `method` reaches this action: anything else is a typed 405 naming it in
+ * `Allow`. The request guard already answers wrong methods from the route
+ * table; this keeps a shared action honest on its own.
+ */
 export function requireMethod(request: Request, method: string): void {
   if (request.method !== method) {
-    throw new AppError("bad_request", `Use ${method} for this endpoint.`);
+    throw new AppError("method_not_allowed", `Use ${method} for this endpoint.`, undefined, {
+      headers: { Allow: method },
+    });
   }
 }

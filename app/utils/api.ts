@@ -30,11 +30,54 @@ async function asJsonError(response: Response, requestId: string): Promise<Respo
   return errorResponse(error, requestId);
 }
 
-/** The request's JSON body; anything else is a typed 400, not a crash. */
+/** The largest JSON body an API route reads (the largest real one, a poll, is a few KB). */
+export const JSON_LIMIT = 65_536;
+
+/** How deeply a JSON body may nest; no command of ours comes close. */
+export const JSON_DEPTH = 32;
+
+/**
+ * The request's JSON body: at most JSON_LIMIT bytes (413) and JSON_DEPTH
+ * levels deep, else a typed 400, not a crash. The request guard has already
+ * checked it once before any route code ran; this keeps every reader honest.
+ */
 export async function readJson(request: Request): Promise<unknown> {
-  return request.json().catch(() => {
+  return parseJson(await readLimited(request, JSON_LIMIT, "The body", "body_too_large"));
+}
+
+/** Parse a JSON body, refusing one nested deeper than JSON_DEPTH before parsing it. */
+export function parseJson(bytes: Uint8Array): unknown {
+  const text = new TextDecoder().decode(bytes);
+  if (depthOf(text) > JSON_DEPTH) {
+    throw new AppError("bad_request", `The body may nest at most ${JSON_DEPTH} levels deep.`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
     throw new AppError("bad_request", "The body must be JSON.");
-  });
+  }
+}
+
+/** The deepest nesting of brackets outside strings (a scan: no recursion, no parse). */
+function depthOf(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i += 1; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      deepest = Math.max(deepest, (depth += 1));
+    } else if (c === 0x5d || c === 0x7d) {
+      depth -= 1;
+    }
+  }
+  return deepest;
 }
 
 /** Read the body, but stop (413) as soon as it passes `limit`: never buffer an oversized upload. */
