@@ -158,6 +158,7 @@ export function ErrorBoundary() {
   const root = useRouteLoaderData<typeof loader>("root");
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   const forbidden = isRouteErrorResponse(error) && error.status === 403;
+  const unavailable = isRouteErrorResponse(error) && error.status === 503;
   const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
     <section className="error-page" aria-labelledby="error-title">
@@ -167,14 +168,18 @@ export function ErrorBoundary() {
           ? "We couldn't find that page"
           : forbidden
             ? "You don't have access to this"
-            : "Something went wrong"}
+            : unavailable
+              ? "Lectern is briefly unavailable"
+              : "Something went wrong"}
       </h1>
       <p>
         {notFound
           ? "The link may be old, or the page may have moved."
           : forbidden
             ? "Your role in this school doesn't include it. Ask your school's admin if you need it."
-            : "We hit a problem showing this page. Please try again in a moment."}
+            : unavailable
+              ? "We can't reach our database right now. Nothing you saved is lost: try again in a few seconds."
+              : "We hit a problem showing this page. Please try again in a moment."}
       </p>
       <p>
         <a className="button" href="/">

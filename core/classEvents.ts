@@ -93,6 +93,8 @@ export async function createClassEventHub(options: {
       });
   };
 
+  // Said once per outage: the listener retries every second until the database is back.
+  let down = false;
   const listener: EventListener = await listenForEvents(options.listenUrl, {
     onNotice: (notice) => {
       const feed = feeds.get(notice.sessionId);
@@ -100,9 +102,16 @@ export async function createClassEventHub(options: {
     },
     // Notices may have been missed while disconnected: read every class's tail.
     onReconnect: () => {
+      if (down) options.log.info("event listener reconnected");
+      down = false;
       for (const sessionId of feeds.keys()) pump(sessionId);
     },
-    onError: (error) => options.log.warn({ err: error }, "event listener connection failed"),
+    onError: (error) => {
+      const detail = { error: error.message, code: (error as { code?: string }).code };
+      if (!down) options.log.warn(detail, "event listener connection failed; retrying");
+      else options.log.debug(detail, "event listener still cannot connect");
+      down = true;
+    },
   });
 
   return {

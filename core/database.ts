@@ -72,7 +72,13 @@ export async function openDatabase(
   log.info({ role: role.name }, "database migrations are up to date");
 
   const url = appRoleUrl(ownerUrl, role);
-  const onError = (error: Error) => log.warn({ err: error }, "idle database connection failed");
+  // Idle connections die with the server (a restart, a failover); the pool opens new ones.
+  // Not `err`: node-postgres hangs the whole client on these errors.
+  const onError = (error: Error) =>
+    log.warn(
+      { error: error.message, code: (error as { code?: string }).code },
+      "idle database connection failed",
+    );
   const app = createDb(url, {
     max: config.DATABASE_POOL_MAX,
     applicationName: `lectern-${config.ROLE}`,

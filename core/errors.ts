@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EventLogError } from "../db/errors";
+import { EventLogError, isDatabaseUnavailable } from "../db/errors";
 import { PermissionDeniedError } from "./permissions";
 
 /**
@@ -58,7 +58,13 @@ export class AppError extends Error {
   }
 }
 
-/** Turn anything thrown into an AppError; unknown errors become a bare 500. */
+/** How long a client should wait before retrying while the database is away. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Turn anything thrown into an AppError; a database that cannot be reached
+ * becomes a 503 with Retry-After; unknown errors become a bare 500.
+ */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof z.ZodError) {
@@ -71,6 +77,18 @@ export function toAppError(error: unknown): AppError {
   }
   if (error instanceof EventLogError) {
     return new AppError(error.code, error.message, error.details, { cause: error });
+  }
+  // A database that is away (restarting, failing over) is a pause, not a bug: 503, retry.
+  if (isDatabaseUnavailable(error)) {
+    return new AppError(
+      "unavailable",
+      "Lectern cannot reach its database right now. Try again in a moment.",
+      undefined,
+      {
+        cause: error,
+        headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
+      },
+    );
   }
   return new AppError("internal", "Something went wrong on our side.", undefined, {
     cause: error,

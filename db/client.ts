@@ -36,6 +36,11 @@ export function createDb(url: string, options: PoolOptions = {}): DbHandle {
     ...(options.directory ? { options: "-c app.directory=on" } : {}),
   });
   pool.on("error", (error) => options.onError?.(error));
+  // The pool listens for errors of idle clients only. A checked-out client whose
+  // connection dies between two queries (a restart, a failover) would raise an
+  // uncaught 'error' and end the process; its next query fails on its own (as
+  // unavailable, see db/errors.ts) and release() drops it from the pool.
+  pool.on("connect", (client) => client.on("error", () => {}));
 
   const db = drizzle(pool, { schema });
   return {

@@ -29,21 +29,40 @@ export async function listenForEvents(url: string, options: ListenOptions): Prom
   let retry: NodeJS.Timeout | undefined;
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: url, application_name: "lectern-listen" });
+    const next = new pg.Client({
+      connectionString: url,
+      application_name: "lectern-listen",
+      // A server that vanished without closing (a failover) must not hold the retry forever.
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+    });
     next.on("notification", (message) => {
       if (message.channel !== NOTIFY_CHANNEL || !message.payload) return;
       const notice = parseNotification(message.payload);
       if (notice) options.onNotice(notice);
     });
+    // Only the live connection's failure reconnects: one that failed to start is
+    // retried by its caller, and a late error of a replaced one must not end its successor.
     next.on("error", (error) => {
+      if (client !== next) return;
       options.onError?.(error);
       scheduleReconnect();
     });
     next.on("end", () => {
       if (client === next) scheduleReconnect();
     });
-    await next.connect();
-    await next.query(`listen ${NOTIFY_CHANNEL}`);
+    try {
+      await next.connect();
+      await next.query(`listen ${NOTIFY_CHANNEL}`);
+    } catch (error) {
+      next.end().catch(() => {});
+      throw error;
+    }
+    // Closed while this attempt was under way: it is not wanted any more.
+    if (closed) {
+      await next.end().catch(() => {});
+      return;
+    }
     client = next;
   };
 
@@ -55,7 +74,9 @@ export async function listenForEvents(url: string, options: ListenOptions): Prom
     retry = setTimeout(() => {
       retry = undefined;
       connect().then(
-        () => options.onReconnect?.(),
+        () => {
+          if (!closed) options.onReconnect?.();
+        },
         (error: Error) => {
           options.onError?.(error);
           scheduleReconnect();

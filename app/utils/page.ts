@@ -7,7 +7,8 @@ type Args = LoaderFunctionArgs | ActionFunctionArgs;
 
 /**
  * Wrap a page loader or action so expected failures (not found, forbidden, ...)
- * reach the error boundary with their status and a message fit for people.
+ * reach the error boundary with their status and a message fit for people,
+ * as does the database being away (503, with Retry-After).
  * Unexpected errors stay errors: logged by handleError, shown as a friendly 500.
  */
 export function page<A extends Args, R>(handler: (args: A) => Promise<R>) {
@@ -17,8 +18,9 @@ export function page<A extends Args, R>(handler: (args: A) => Promise<R>) {
     } catch (thrown) {
       if (thrown instanceof Response) throw thrown;
       const error = toAppError(thrown);
-      if (error.status >= 500) throw thrown;
-      throw new Response(error.message, { status: error.status });
+      // An outage (503) is expected and passes, told as such; other 5xx stay errors.
+      if (error.status >= 500 && error.code !== "unavailable") throw thrown;
+      throw new Response(error.message, { status: error.status, headers: error.headers });
     }
   };
 }
