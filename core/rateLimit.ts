@@ -1,4 +1,5 @@
 import { AppError } from "./errors";
+import { TokenBucket, type Rate } from "./tokenBucket";
 
 /*
  * Token buckets, one per key (a person and a kind of command): a bucket holds
@@ -8,10 +9,7 @@ import { AppError } from "./errors";
  * not an exact quota.
  */
 
-export interface RateLimit {
-  perSecond: number;
-  burst: number;
-}
+export type RateLimit = Rate;
 
 export type Verdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -19,11 +17,6 @@ export interface RateLimiter {
   take(key: string): Verdict;
   /** How many keys it remembers now. */
   readonly size: number;
-}
-
-interface Bucket {
-  tokens: number;
-  at: number;
 }
 
 /**
@@ -34,14 +27,13 @@ interface Bucket {
 export function createRateLimiter(
   limit: RateLimit & { maxKeys?: number; now?: () => number },
 ): RateLimiter {
-  const { perSecond, burst, maxKeys = 10_000, now = () => performance.now() } = limit;
-  const fullAfterMs = (burst / perSecond) * 1_000;
+  const { maxKeys = 10_000, now = () => performance.now() } = limit;
   // In order of last use (a key is moved to the end when used): the idle ones are first.
-  const buckets = new Map<string, Bucket>();
+  const buckets = new Map<string, TokenBucket>();
 
   function forgetIdle(at: number) {
     for (const [key, bucket] of buckets) {
-      if (at - bucket.at < fullAfterMs && buckets.size <= maxKeys) break;
+      if (!bucket.isFull(at) && buckets.size <= maxKeys) break;
       buckets.delete(key);
     }
   }
@@ -49,16 +41,14 @@ export function createRateLimiter(
   return {
     take(key) {
       const at = now();
-      const last = buckets.get(key);
-      const refilled = last
-        ? Math.min(burst, last.tokens + ((at - last.at) / 1_000) * perSecond)
-        : burst;
+      const bucket = buckets.get(key) ?? new TokenBucket(limit, at);
       buckets.delete(key);
-      const allowed = refilled >= 1;
-      buckets.set(key, { tokens: allowed ? refilled - 1 : refilled, at });
+      buckets.set(key, bucket);
+      const wait = bucket.secondsUntil(1, at);
+      if (wait === 0) bucket.take(1);
       forgetIdle(at);
-      if (allowed) return { allowed };
-      return { allowed, retryAfterSeconds: Math.max(1, Math.ceil((1 - refilled) / perSecond)) };
+      if (wait === 0) return { allowed: true };
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait)) };
     },
     get size() {
       return buckets.size;
