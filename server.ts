@@ -41,23 +41,54 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // Asked twice: stop now (the embedded database's exit hook still stops it).
+      log.warn({ signal }, "stopping at once");
+      process.exit(1);
+    }
     stopping = true;
     readiness.ready = false;
     readiness.reason = "shutting down";
     log.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await reconcile?.stop();
-    await close();
-    await database.close();
+    const force = setTimeout(() => {
+      log.error("did not stop within 10 s; exiting");
+      process.exit(1);
+    }, 10_000).unref();
+    try {
+      // No new connections; then end the open ones (the studio's WebSockets
+      // with the sync server, idle keep-alives) rather than wait for them.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await reconcile?.stop();
+      await close();
+      server.closeAllConnections();
+      await closed;
+      await database.close();
+    } catch (error) {
+      log.error({ err: error }, "shutdown failed");
+      await database.close().catch(() => {});
+      process.exit(1);
+    }
     clearTimeout(force);
     log.info("stopped");
     process.exit(0);
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => void stop(signal));
+  }
+  stopWithParent(() => void stop("parent exited"));
+}
+
+/**
+ * Under `npm start` / `npm run`, npm's shell is our parent, and a SIGTERM to
+ * npm (a process manager stopping it) kills that shell without passing the
+ * signal on. Being left behind by it means we should stop.
+ */
+function stopWithParent(stop: () => void): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 500).unref();
 }
 
 async function listen(
@@ -89,6 +120,16 @@ async function listen(
           log,
           classEvents,
           redisUrl: config.REDIS_URL,
+          limits: {
+            maxFrameBytes: config.SYNC_MAX_FRAME_BYTES,
+            maxUpdateBytes: config.SYNC_MAX_UPDATE_BYTES,
+            maxDocumentBytes: config.SYNC_MAX_DOCUMENT_BYTES,
+            messagesPerSecond: config.SYNC_RATE_MESSAGES_PER_SECOND,
+            messagesBurst: config.SYNC_RATE_MESSAGES_BURST,
+            bytesPerSecond: config.SYNC_RATE_BYTES_PER_SECOND,
+            bytesBurst: config.SYNC_RATE_BYTES_BURST,
+            overBudgetSeconds: config.SYNC_RATE_OVER_BUDGET_SECONDS,
+          },
         })
       : null;
   server.on("upgrade", (request, socket, head) => {

@@ -3,18 +3,23 @@ import type { Duplex } from "node:stream";
 import { Redis } from "@hocuspocus/extension-redis";
 import { Hocuspocus, OutgoingMessage, type Connection, type Document } from "@hocuspocus/server";
 import type pg from "pg";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocket } from "ws";
 import * as Y from "yjs";
 import type { ClassEvent, ClassEventHub } from "../core/classEvents";
 import { stateAt, writeCheckpoint } from "../core/docState";
 import type { Logger } from "../core/logger";
 import { verifySyncToken } from "../core/syncToken";
 import type { Database } from "../db/client";
+import { isDatabaseUnavailable } from "../db/errors";
 import { admit, NotAdmittedError, readOnly, type Access } from "./access";
 import { createClassPush } from "./classPush";
 import { classify } from "./classify";
+import { CLOSE, type CloseEvent } from "./closeCodes";
+import { DocumentSizes } from "./documentSize";
+import { DEFAULT_LIMITS, type SyncLimits } from "./limits";
 import { Sequencer } from "./sequencer";
 import { changesNothing, standing } from "./updateRoots";
+import { createWire } from "./wire";
 
 /**
  * The live studio's sync server (DESIGN.md section 6): one Y.Doc per class
@@ -24,25 +29,14 @@ import { changesNothing, standing } from "./updateRoots";
  * Hocuspocus's awaited `beforeSync` hook, before Hocuspocus applies,
  * acknowledges or broadcasts it. If the log refuses it, the connection closes
  * with `CLOSE.eventLogUnavailable`: nothing was applied, and the provider keeps
- * the change and re-sends it on reconnect.
+ * the change and re-sends it on reconnect. What reaches the hooks has passed
+ * the wire (`wire.ts`): socket errors, frame and message sizes, sending budget.
  */
 
 export const SYNC_PATH = "/sync";
 
-/**
- * How the server ends a connection. Closing a document reaches the provider
- * as code 1000 with the reason, so clients tell these apart by reason: a
- * refused change, a person who left and an ended class close the document (the
- * provider stops). An event log that cannot be written (4503) and a token not
- * refreshed in time (4401) close the socket, and the provider reconnects.
- */
-export const CLOSE = {
-  eventLogUnavailable: { code: 4503, reason: "class paused: the event log is not writable" },
-  forbidden: { code: 4403, reason: "this change is not allowed for you" },
-  tokenExpired: { code: 4401, reason: "sync token expired" },
-  left: { code: 4401, reason: "you are no longer in this class" },
-  ended: { code: 4410, reason: "the class has ended" },
-} as const;
+/** How the server ends a connection (`closeCodes.ts`, shared with the studio). */
+export { CLOSE };
 
 export interface SyncContext extends Access {
   /** The connection's WebSocket, to close it whole (see CLOSE). */
@@ -62,6 +56,8 @@ export interface SyncDeps {
   tokenGraceMs?: number;
   /** Share documents with other sync servers through Redis (optional). */
   redisUrl?: string;
+  /** Sizes and sending budget (SYNC_MAX_*, SYNC_RATE_*); any left out take the defaults. */
+  limits?: Partial<SyncLimits>;
 }
 
 export interface SyncServer {
@@ -76,6 +72,8 @@ const sessionOf = (name: string) => name.slice("session:".length);
 
 export function createSyncServer(deps: SyncDeps): SyncServer {
   const every = deps.checkpointEvery ?? 300;
+  const limits: SyncLimits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const sizes = new DocumentSizes(limits.maxDocumentBytes);
   // The school of each loaded class, for work after its last connection is gone.
   const tenants = new Map<string, string>();
   const sinceCheckpoint = new Map<string, number>();
@@ -133,12 +131,12 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
     // Updates from other servers arrive through Redis without a connection, so
     // beforeSync does not run for them: the server their sender is on sequenced them.
     extensions: deps.redisUrl ? [redisExtension(deps.redisUrl)] : [],
-    async onAuthenticate({ token, documentName: name, connectionConfig }) {
+    async onAuthenticate({ token, documentName: name, connectionConfig, context }) {
       const verified = await verifySyncToken(deps.authSecret, token);
       if (!verified || name !== documentName(verified.sid)) throw new Error("invalid sync token");
       // Still a live class, and still the person's place in it (the token may be minutes old).
       const { expiresAt, ...claims } = verified;
-      const access = await admit(deps.db, claims);
+      const access = await admit(deps.db, claims).catch(pauseIfUnavailable(context.socket));
       connectionConfig.readOnly = readOnly(access.powers);
       tenants.set(claims.sid, claims.tid);
       return { ...access, expiresAt };
@@ -158,14 +156,20 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
         throw Object.assign(new Error(CLOSE.tokenExpired.reason), CLOSE.tokenExpired);
       }
       const { expiresAt, ...fresh } = verified;
-      apply(connection, await admit(deps.db, fresh));
+      apply(
+        connection,
+        await admit(deps.db, fresh).catch(pauseIfUnavailable(connection.context.socket)),
+      );
       tokens.schedule(connection, expiresAt);
     },
 
     async onLoadDocument({ document, context }) {
       // The document is its log: the latest checkpoint plus the updates after it.
       const { tid, sid } = context.claims;
-      const { doc } = await stateAt(deps, { tenantId: tid, sessionId: sid }, "head");
+      const { doc } = await stateAt(deps, { tenantId: tid, sessionId: sid }, "head").catch(
+        pauseIfUnavailable(context.socket),
+      );
+      sizes.track(document);
       Y.applyUpdate(document, Y.encodeStateAsUpdate(doc), "event-log");
       return document;
     },
@@ -189,7 +193,9 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
       // Back to what the person may do, after an update held back (below).
       connection.readOnly = readOnly(context.powers);
       // Sync step 1 carries a state vector, not a change.
-      if (type === 0 || connection.readOnly) return;
+      if (type === 0) return;
+      if (payload.byteLength > limits.maxUpdateBytes) refuse(context, CLOSE.tooLarge);
+      if (connection.readOnly) return;
       const known = standing(document, payload);
       if (changesNothing(document, payload, known)) return;
       if (known.missesEarlier) {
@@ -203,6 +209,7 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
       const fresh = known.someKnown
         ? Y.diffUpdate(payload, Y.encodeStateVector(document))
         : payload;
+      if (!sizes.fits(document, fresh.byteLength)) refuse(context, CLOSE.documentFull);
       try {
         await sequencer.append(
           { tenantId: context.claims.tid, sessionId: context.claims.sid },
@@ -222,39 +229,31 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
         );
         // Close the socket, not only this document: the provider then reconnects by
         // itself and re-sends what it still holds unsynced (state-vector sync).
-        const { code, reason } = CLOSE.eventLogUnavailable;
-        context.socket.close(code, reason);
-        throw Object.assign(new Error(reason), CLOSE.eventLogUnavailable);
+        refuse(context, CLOSE.eventLogUnavailable);
       }
     },
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  const wire = createWire({ path: SYNC_PATH, limits, log: deps.log }, (ws, request, url) => {
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(request.headers)) {
+      if (typeof value === "string") headers.set(key, value);
+    }
+    // Parsed against a fixed base: a client's Host header may not even parse.
+    const connection = hocuspocus.handleConnection(ws, new Request(url, { headers }), {
+      socket: ws,
+    } as Partial<SyncContext> as SyncContext);
+    return {
+      message: (data) => connection.handleMessage(data),
+      closed: (event) => connection.handleClose(event),
+    };
+  });
   return {
     hocuspocus,
-    handleUpgrade(request, socket, head) {
-      const url = new URL(request.url ?? "/", "http://localhost");
-      if (url.pathname !== SYNC_PATH) return false;
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        const headers = new Headers();
-        for (const [key, value] of Object.entries(request.headers)) {
-          if (typeof value === "string") headers.set(key, value);
-        }
-        const connection = hocuspocus.handleConnection(
-          ws,
-          new Request(new URL(request.url ?? "/", `http://${request.headers.host}`), { headers }),
-          { socket: ws } as Partial<SyncContext> as SyncContext,
-        );
-        ws.on("message", (data: Buffer) => connection.handleMessage(new Uint8Array(data)));
-        ws.on("close", (code, reason) =>
-          connection.handleClose({ code, reason: reason.toString() }),
-        );
-      });
-      return true;
-    },
+    handleUpgrade: (request, socket, head) => wire.handleUpgrade(request, socket, head),
     async close() {
       hocuspocus.closeConnections();
-      wss.close();
+      wire.close();
       // Unloading is asynchronous; give documents a moment to unload and checkpoint.
       const deadline = Date.now() + 2_000;
       while (hocuspocus.getDocumentsCount() > 0 && Date.now() < deadline) {
@@ -279,6 +278,32 @@ function redisExtension(url: string): Redis {
       tls: protocol === "rediss:" ? {} : undefined,
     },
   });
+}
+
+/**
+ * A database that is away while a connection is admitted or its document loaded
+ * pauses the connection as a failed append does (the socket closes with 4503,
+ * and the provider reconnects until it is back) instead of refusing it, which
+ * would stop the provider for good. Other errors go on as they were.
+ */
+function pauseIfUnavailable(socket: WebSocket) {
+  return (error: unknown): never => {
+    if (isDatabaseUnavailable(error)) {
+      socket.close(CLOSE.eventLogUnavailable.code, CLOSE.eventLogUnavailable.reason);
+    }
+    throw error;
+  };
+}
+
+/**
+ * Refuse the message being handled: nothing of it is applied, acknowledged or
+ * logged (Hocuspocus drops a message whose beforeSync throws), and the socket
+ * closes with `close`. Closing the socket, not only the document, reaches the
+ * provider as that code (1009, 4503), which is what the studio acts on.
+ */
+function refuse(context: SyncContext, close: CloseEvent): never {
+  context.socket.close(close.code, close.reason);
+  throw Object.assign(new Error(close.reason), close);
 }
 
 const heldBack = new WeakMap<Connection<SyncContext>, number>();

@@ -20,7 +20,10 @@ export interface TestApp {
  */
 export async function startWebApp(
   env: Record<string, string> = {},
-  options: { checkpointEvery?: number; tokenGraceMs?: number } = {},
+  options: Pick<
+    Parameters<typeof createSyncServer>[0],
+    "checkpointEvery" | "tokenGraceMs" | "limits"
+  > = {},
 ): Promise<TestApp> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
