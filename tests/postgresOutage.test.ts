@@ -4,7 +4,7 @@ import { errorBodySchema } from "../core/errors";
 import { appendSessionEvents } from "../core/sessionEvents";
 import { isDatabaseUnavailable } from "../db/errors";
 import { connect } from "./support/fixtures";
-import { openStudio, patientToken, startOwnCluster, type OwnCluster } from "./support/outage";
+import { openStudio, tokenOf, startOwnCluster, type OwnCluster } from "./support/outage";
 import { board, converged, expectLoggedOnce, syncClients, until } from "./support/syncClients";
 import { startWebApp, type Browser, type TestApp } from "./support/webApp";
 
@@ -50,8 +50,8 @@ async function expectUnavailable(response: Response) {
 describe("PostgreSQL stops mid-class and starts again", () => {
   it("pauses the class, answers 503 meanwhile, and resumes by itself with every change logged once", async () => {
     const { sessionId, tenantId, teacher, student, teacherId } = await clients.liveClass();
-    const host = await openStudio(app.url, sessionId, patientToken(teacher, sessionId));
-    const pupil = await openStudio(app.url, sessionId, patientToken(student, sessionId));
+    const host = await openStudio(app.url, sessionId, tokenOf(teacher, sessionId));
+    const pupil = await openStudio(app.url, sessionId, tokenOf(student, sessionId));
     for (let i = 0; i < 10; i += 1) board(host.doc).set(`before${i}`, { x: i });
     await converged([host, pupil], 10);
     // A token fetched just before the outage: this studio connects while the database is away.
@@ -134,5 +134,6 @@ describe("PostgreSQL stops mid-class and starts again", () => {
         m.events.some((e) => (e.payload as { body?: string }).body === "after"),
       ),
     );
+    for (const studio of [host, pupil, third]) studio.destroy();
   }, 120_000);
 });

@@ -1,10 +1,12 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { HocuspocusProvider } from "@hocuspocus/provider";
-import * as Y from "yjs";
+import type { HocuspocusProvider } from "@hocuspocus/provider";
+import type * as Y from "yjs";
 import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from "../../db/embedded";
 import { createScratchDatabase, type ScratchDatabase } from "../../db/scratchDatabase";
+import { ApiError } from "../../app/components/classroom/api";
+import { connectStudio, type StudioState } from "../../app/components/studio/studioSync";
 import type { PushedEvents } from "../../sync-server/classPush";
 import { until } from "./syncClients";
 import type { Browser } from "./webApp";
@@ -50,21 +52,18 @@ export async function startOwnCluster(label: string): Promise<OwnCluster> {
 }
 
 /**
- * What the studio shows (app/components/studio/useStudio.ts), from the same
- * provider signals: a 4503 close pauses it, and it stays paused through
- * reconnect attempts until the document is in sync again; a close of the
- * document (1000 with a reason) or a failed authentication closes it for good.
+ * The studio as the page runs it: `connectStudio` (app/components/studio/studioSync.ts),
+ * driven against the real server, with the states it went through (repeats and
+ * "connecting" collapsed), the sockets' closes and the class events pushed to it.
  */
-export type StudioState = "live" | "paused" | "offline" | "closed";
-
 export interface Studio {
   doc: Y.Doc;
   provider: HocuspocusProvider;
   state: StudioState;
-  /** Every state the studio has been in, in order (repeats collapsed). */
   states: StudioState[];
   closes: { code: number; reason: string }[];
   pushed: PushedEvents[];
+  destroy(): void;
 }
 
 export async function openStudio(
@@ -73,49 +72,40 @@ export async function openStudio(
   token: () => Promise<string>,
   timeoutMs = 10_000,
 ): Promise<Studio> {
-  const doc = new Y.Doc();
-  let paused = false;
-  const studio: Studio = {
-    doc,
-    provider: null as unknown as HocuspocusProvider,
-    state: "offline",
+  const studio = {
+    state: "connecting",
     states: [],
     closes: [],
     pushed: [],
-  };
-  const set = (next: StudioState) => {
-    studio.state = next;
-    if (studio.states.at(-1) !== next) studio.states.push(next);
-  };
-  studio.provider = new HocuspocusProvider({
+  } as unknown as Studio;
+  const watched = new WeakSet<object>();
+  const sync = connectStudio({
     url: `${url.replace("http", "ws")}/sync`,
     name: `session:${sessionId}`,
-    document: doc,
     token,
-    onSynced: () => {
-      paused = false;
-      set("live");
-    },
-    onStatus: ({ status }) => {
-      if (studio.state === "closed") return;
-      if (status === "connecting" && paused) set("paused");
-      if (status === "disconnected") set(paused ? "paused" : "offline");
-    },
-    onClose: ({ event }) => {
-      studio.closes.push({ code: event.code, reason: event.reason });
-      if (event.code === 4503) {
-        paused = true;
-        set("paused");
-      } else if (event.code === 1000 && event.reason) {
-        set("closed");
+    onChange(snapshot) {
+      studio.doc = snapshot.doc;
+      studio.state = snapshot.state;
+      if (snapshot.state !== "connecting" && studio.states.at(-1) !== snapshot.state) {
+        studio.states.push(snapshot.state);
+      }
+      const provider = snapshot.provider;
+      if (provider && !watched.has(provider)) {
+        watched.add(provider);
+        studio.provider = provider;
+        provider.on("close", ({ event }: { event: CloseEvent }) =>
+          studio.closes.push({ code: event.code, reason: event.reason }),
+        );
+        provider.on("stateless", ({ payload }: { payload: string }) =>
+          studio.pushed.push(JSON.parse(payload) as PushedEvents),
+        );
       }
     },
-    onAuthenticationFailed: () => set("closed"),
-    onStateless: ({ payload }) => studio.pushed.push(JSON.parse(payload) as PushedEvents),
   });
-  await until(() => studio.provider.isSynced && studio.state === "live", timeoutMs).catch(
+  studio.destroy = () => sync.destroy();
+  await until(() => studio.provider?.isSynced && studio.state === "live", timeoutMs).catch(
     (error: unknown) => {
-      studio.provider.destroy();
+      sync.destroy();
       throw new Error(`${String(error)}: the studio went ${studio.states.join(" → ")}`);
     },
   );
@@ -123,17 +113,14 @@ export async function openStudio(
 }
 
 /**
- * The studio's token function, as it must behave for a class to resume by
- * itself: the web app answering 503 (its database is away) is a reason to
- * wait and ask again, not a failed authentication.
+ * The studio's token function as the page has it (`callApi` throws an
+ * `ApiError` carrying the answer's status): a 503 while the database is away
+ * is for the studio to wait out, not a failed authentication.
  */
-export function patientToken(browser: Browser, sessionId: string) {
+export function tokenOf(browser: Browser, sessionId: string) {
   return async (): Promise<string> => {
-    for (;;) {
-      const response = await browser.api(`/api/sessions/${sessionId}/sync-token`);
-      if (response.ok) return ((await response.json()) as { token: string }).token;
-      if (response.status !== 503) throw new Error(`sync token: ${response.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const response = await browser.api(`/api/sessions/${sessionId}/sync-token`);
+    if (!response.ok) throw new ApiError("no sync token", response.status, "unavailable");
+    return ((await response.json()) as { token: string }).token;
   };
 }

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from "react";
 import type { Scene } from "../../../core/scenes";
+import { CLOSE } from "../../../sync-server/closeCodes";
 import { SceneEditor } from "./SceneEditor";
 import { Slides, type DeckInfo } from "./Slides";
 import { useMap, type Studio as StudioConnection } from "./useStudio";
@@ -121,6 +122,22 @@ export function Studio(props: Props) {
 }
 
 function SyncBanner({ studio }: { studio: StudioConnection }) {
+  return (
+    <>
+      {studio.notice ? (
+        <p className="banner warn" role="alert">
+          {studio.notice}{" "}
+          <button type="button" className="button secondary" onClick={studio.dismissNotice}>
+            OK
+          </button>
+        </p>
+      ) : null}
+      <ConnectionBanner studio={studio} />
+    </>
+  );
+}
+
+function ConnectionBanner({ studio }: { studio: StudioConnection }) {
   switch (studio.state) {
     case "connecting":
       return (
@@ -134,6 +151,12 @@ function SyncBanner({ studio }: { studio: StudioConnection }) {
           Class paused — reconnecting. Your changes are kept and will be sent.
         </p>
       );
+    case "slowed":
+      return (
+        <p className="banner warn" role="status">
+          You're sending changes too fast; reconnecting… Your changes are kept and will be sent.
+        </p>
+      );
     case "offline":
       return (
         <p className="banner warn" role="status">
@@ -144,7 +167,7 @@ function SyncBanner({ studio }: { studio: StudioConnection }) {
       return (
         <p className="banner bad" role="alert">
           {studio.reason ?? "The studio closed."}{" "}
-          {studio.reason === "this change is not allowed for you" ? (
+          {studio.reason === CLOSE.forbidden.reason ? (
             <button type="button" className="button secondary" onClick={studio.reload}>
               Reload the studio
             </button>
