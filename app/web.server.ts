@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { broadcastDevReady, createRequestHandler, type ServerBuild } from "@remix-run/node";
 import express, { type ErrorRequestHandler } from "express";
 import type { Config } from "../core/config";
+import { logFailure } from "../core/errors";
 import type { Readiness } from "../core/health";
 import type { Logger } from "../core/logger";
 import type { OpenDatabase } from "../core/database";
@@ -136,7 +137,7 @@ function watchBuild(log: Logger, reload: () => Promise<void>): void {
 function lastResort(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const error = httpErrorOf(err);
-    if (error.status >= 500) log.error({ err }, "request failed outside the app");
+    logFailure(log, err, error, "request failed outside the app");
     if (res.headersSent) return res.end();
     sendError(req, res, error);
   };

@@ -113,3 +113,21 @@ export function errorBody(error: AppError, requestId?: string): ErrorBody {
     },
   };
 }
+
+/**
+ * Log a failed request by what it was: an outage (the database away) is a
+ * warning in one line, not a stack per request; anything else at 5xx is an error.
+ */
+export function logFailure(
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void },
+  thrown: unknown,
+  error: AppError,
+  what: string,
+): void {
+  if (error.code === "unavailable") {
+    const cause = thrown instanceof Error ? thrown.message : String(thrown);
+    log.warn({ cause: cause.slice(0, 300) }, `${what}: the database is unavailable`);
+  } else if (error.status >= 500) {
+    log.error({ err: thrown }, what);
+  }
+}

@@ -1,6 +1,6 @@
 // Not a .server module on purpose: see app/utils/page.ts.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { AppError, codeForStatus, errorResponse, toAppError } from "../../core/errors";
+import { AppError, codeForStatus, errorResponse, logFailure, toAppError } from "../../core/errors";
 
 type Args = LoaderFunctionArgs | ActionFunctionArgs;
 
@@ -15,7 +15,7 @@ export function apiRoute<A extends Args>(handler: (args: A) => Promise<Response>
     } catch (thrown) {
       if (thrown instanceof Response) return asJsonError(thrown, args.context.requestId);
       const error = toAppError(thrown);
-      if (error.status >= 500) args.context.log.error({ err: thrown }, "resource route failed");
+      logFailure(args.context.log, thrown, error, "resource route failed");
       return errorResponse(error, args.context.requestId);
     }
   };
