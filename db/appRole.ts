@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import pg from "pg";
+import { withStartupLock } from "./startupLock";
 
 /**
  * The role the application connects as: it owns nothing, is no superuser and
@@ -41,29 +42,31 @@ export async function ensureAppRole(ownerUrl: string, role: AppRole): Promise<vo
   await client.connect();
   const name = client.escapeIdentifier(role.name);
   try {
-    const { rows } = await client.query<{ db: string }>("select current_database() as db");
-    const database = client.escapeIdentifier(rows[0]!.db);
-    const exists = await client.query("select 1 from pg_roles where rolname = $1", [role.name]);
-    if (!exists.rowCount) {
-      await client
-        .query(`create role ${name} login nosuperuser nocreatedb nocreaterole nobypassrls`)
-        .catch((error: { code?: string }) => {
-          // Another process created it between our check and now.
-          if (error.code !== "42710") throw error;
-        });
-    }
-    await client.query(
-      `alter role ${name} with login password ${client.escapeLiteral(role.password)}`,
-    );
-    await client.query(`grant connect on database ${database} to ${name}`);
-    await client.query(`grant usage on schema public to ${name}`);
-    await client.query(
-      `grant select, insert, update, delete on all tables in schema public to ${name}`,
-    );
-    await client.query(`grant usage, select on all sequences in schema public to ${name}`);
-    // The log is history: rows are appended, never changed or removed by the app.
-    await client.query(`revoke update, delete, truncate on session_state_events from ${name}`);
-    await client.query(`revoke insert, update, delete, truncate on roles from ${name}`);
+    await withStartupLock(client, async () => {
+      const { rows } = await client.query<{ db: string }>("select current_database() as db");
+      const database = client.escapeIdentifier(rows[0]!.db);
+      const exists = await client.query("select 1 from pg_roles where rolname = $1", [role.name]);
+      if (!exists.rowCount) {
+        await client
+          .query(`create role ${name} login nosuperuser nocreatedb nocreaterole nobypassrls`)
+          .catch((error: { code?: string }) => {
+            // Another process created it between our check and now.
+            if (error.code !== "42710") throw error;
+          });
+      }
+      await client.query(
+        `alter role ${name} with login password ${client.escapeLiteral(role.password)}`,
+      );
+      await client.query(`grant connect on database ${database} to ${name}`);
+      await client.query(`grant usage on schema public to ${name}`);
+      await client.query(
+        `grant select, insert, update, delete on all tables in schema public to ${name}`,
+      );
+      await client.query(`grant usage, select on all sequences in schema public to ${name}`);
+      // The log is history: rows are appended, never changed or removed by the app.
+      await client.query(`revoke update, delete, truncate on session_state_events from ${name}`);
+      await client.query(`revoke insert, update, delete, truncate on roles from ${name}`);
+    });
   } finally {
     await client.end();
   }

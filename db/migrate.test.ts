@@ -1,5 +1,6 @@
 import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
+import { appRoleFor, ensureAppRole } from "./appRole";
 import { runMigrations } from "./migrate";
 
 const url = inject("ownerDatabaseUrl");
@@ -16,6 +17,19 @@ async function withFreshDatabase(fn: (url: string) => Promise<void>): Promise<vo
   } finally {
     await admin.query(`drop database ${name} with (force)`);
     await admin.end();
+  }
+}
+
+/** Drop a role after revoking what it was granted in `target` (a role with grants cannot be dropped). */
+async function dropAppRoleIn(target: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: target });
+  await client.connect();
+  try {
+    const role = client.escapeIdentifier(name);
+    await client.query(`drop owned by ${role}`);
+    await client.query(`drop role ${role}`);
+  } finally {
+    await client.end();
   }
 }
 
@@ -37,6 +51,19 @@ describe("runMigrations", () => {
       }
       // And once more later: nothing to do, no error.
       await runMigrations(target);
+    });
+  });
+
+  it("sets up the app role from several processes at once without racing on its grants", async () => {
+    await withFreshDatabase(async (target) => {
+      await runMigrations(target);
+      const role = appRoleFor(`lectern_race_${Date.now().toString(36)}`, "x".repeat(40));
+      try {
+        // Unlocked, concurrent GRANTs on one role fail with "tuple concurrently updated".
+        await Promise.all(Array.from({ length: 6 }, () => ensureAppRole(target, role)));
+      } finally {
+        await dropAppRoleIn(target, role.name);
+      }
     });
   });
 });
