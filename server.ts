@@ -9,6 +9,7 @@ import { checkHealth, checkReadiness, type Readiness } from "./core/health";
 import { mediaFromConfig } from "./core/livekit";
 import { createLogger, type Logger } from "./core/logger";
 import { startReconcileLoop } from "./jobs/reconcileLoop";
+import { syncLimitsFrom } from "./sync-server/limits";
 import { createSyncServer } from "./sync-server/server";
 
 /**
@@ -120,16 +121,7 @@ async function listen(
           log,
           classEvents,
           redisUrl: config.REDIS_URL,
-          limits: {
-            maxFrameBytes: config.SYNC_MAX_FRAME_BYTES,
-            maxUpdateBytes: config.SYNC_MAX_UPDATE_BYTES,
-            maxDocumentBytes: config.SYNC_MAX_DOCUMENT_BYTES,
-            messagesPerSecond: config.SYNC_RATE_MESSAGES_PER_SECOND,
-            messagesBurst: config.SYNC_RATE_MESSAGES_BURST,
-            bytesPerSecond: config.SYNC_RATE_BYTES_PER_SECOND,
-            bytesBurst: config.SYNC_RATE_BYTES_BURST,
-            overBudgetSeconds: config.SYNC_RATE_OVER_BUDGET_SECONDS,
-          },
+          limits: syncLimitsFrom(config),
         })
       : null;
   server.on("upgrade", (request, socket, head) => {

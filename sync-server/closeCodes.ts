@@ -21,6 +21,8 @@ export const CLOSE = {
   documentFull: { code: 1009, reason: "this change is too large: the class document is full" },
   /** Over the sending budget for longer than SYNC_RATE_OVER_BUDGET_SECONDS. */
   tooFast: { code: 4429, reason: "too many changes too fast, slow down" },
+  /** The server is stopping (a deploy, a restart): the provider reconnects elsewhere. */
+  goingAway: { code: 1001, reason: "the server is restarting" },
   /** A text frame: the protocol is binary. */
   notBinary: { code: 1003, reason: "binary messages only" },
   /** What ws closes with on a protocol violation (it sends the code; we add the words). */

@@ -1,3 +1,5 @@
+import { loadConfig, type Config } from "../core/config";
+
 /**
  * What one connection may send, and how big a class's document may grow
  * (SYNC_MAX_* and SYNC_RATE_* in core/config.ts and .env.example).
@@ -18,17 +20,22 @@ export interface SyncLimits {
   overBudgetSeconds: number;
 }
 
-/** The same defaults as core/config.ts, for callers (tests) that pass only some limits. */
-export const DEFAULT_LIMITS: SyncLimits = {
-  maxFrameBytes: 4 * 1024 * 1024,
-  maxUpdateBytes: 2 * 1024 * 1024,
-  maxDocumentBytes: 64 * 1024 * 1024,
-  messagesPerSecond: 120,
-  messagesBurst: 600,
-  bytesPerSecond: 1024 * 1024,
-  bytesBurst: 8 * 1024 * 1024,
-  overBudgetSeconds: 5,
-};
+/** The limits as configured (SYNC_* variables). */
+export function syncLimitsFrom(config: Config): SyncLimits {
+  return {
+    maxFrameBytes: config.SYNC_MAX_FRAME_BYTES,
+    maxUpdateBytes: config.SYNC_MAX_UPDATE_BYTES,
+    maxDocumentBytes: config.SYNC_MAX_DOCUMENT_BYTES,
+    messagesPerSecond: config.SYNC_RATE_MESSAGES_PER_SECOND,
+    messagesBurst: config.SYNC_RATE_MESSAGES_BURST,
+    bytesPerSecond: config.SYNC_RATE_BYTES_PER_SECOND,
+    bytesBurst: config.SYNC_RATE_BYTES_BURST,
+    overBudgetSeconds: config.SYNC_RATE_OVER_BUDGET_SECONDS,
+  };
+}
+
+/** The configuration's defaults, for callers (tests) that pass only some limits. */
+export const DEFAULT_LIMITS: SyncLimits = syncLimitsFrom(loadConfig({}));
 
 /**
  * Room for a message's envelope around its update (document name, message

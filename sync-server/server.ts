@@ -253,7 +253,7 @@ export function createSyncServer(deps: SyncDeps): SyncServer {
     handleUpgrade: (request, socket, head) => wire.handleUpgrade(request, socket, head),
     async close() {
       hocuspocus.closeConnections();
-      wire.close();
+      await wire.close();
       // Unloading is asynchronous; give documents a moment to unload and checkpoint.
       const deadline = Date.now() + 2_000;
       while (hocuspocus.getDocumentsCount() > 0 && Date.now() < deadline) {

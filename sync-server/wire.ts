@@ -23,7 +23,8 @@ export interface WireConnection {
 export interface Wire {
   /** For an HTTP server's `upgrade` event: takes `path`, leaves anything else alone (false). */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  close(): void;
+  /** End every connection (1001, then cut after a second) and take no more. */
+  close(): Promise<void>;
 }
 
 /** How long a connection we closed may take to answer our close frame before it is cut. */
@@ -45,7 +46,7 @@ export function createWire(
     // On a protocol violation ws has sent the close frame it calls for (1002, 1007,
     // 1009) and ends the socket; a failed socket it destroys. Either way, only log.
     ws.on("error", (error) =>
-      log.warn(peerError(error, remote), "sync connection failed; closed it"),
+      logPeerError(log, error, remote, "sync connection failed; closed it"),
     );
     let connection: WireConnection;
     try {
@@ -113,7 +114,7 @@ export function createWire(
       // Node takes its own error listener off the socket before 'upgrade': until
       // ws has it (and after), an error here would otherwise be uncaught.
       socket.on("error", (error) => {
-        log.warn(peerError(error, remote), "sync socket failed; closed it");
+        logPeerError(log, error, remote, "sync socket failed; closed it");
         socket.destroy();
       });
       try {
@@ -124,8 +125,16 @@ export function createWire(
       }
       return true;
     },
-    close() {
+    async close() {
       wss.close();
+      // Going away (1001): providers reconnect, to another server behind the balancer.
+      // Those that do not answer in a second are cut, so the HTTP server can close.
+      for (const ws of wss.clients) ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason);
+      const deadline = Date.now() + 1_000;
+      while (wss.clients.size > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      for (const ws of wss.clients) ws.terminate();
     },
   };
 }
@@ -142,9 +151,15 @@ class ExplainedWebSocket extends WebSocket {
   }
 }
 
+/** A peer gone (a tab closed, a network dropped) is ordinary; anything else it did is worth a warning. */
+const GONE = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT"]);
+
 /** What a peer's error says, for the log (its stack is ws's or Node's, not news). */
-function peerError(error: Error, remote: string | undefined) {
-  return { error: error.message, code: (error as { code?: unknown }).code, remote };
+function logPeerError(log: Logger, error: Error, remote: string | undefined, msg: string) {
+  const code = (error as { code?: unknown }).code;
+  const line = { error: error.message, code, remote };
+  if (typeof code === "string" && GONE.has(code)) log.debug(line, msg);
+  else log.warn(line, msg);
 }
 
 const WORDS = new Map<number, string>(
