@@ -2,9 +2,9 @@ import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { organization } from "better-auth/plugins";
-import type { Config } from "../core/config";
+import type { Config } from "../core/platform/config";
 import { CLIENT_IP_HEADER, isInternal } from "./authApi.server";
-import type { Mailer } from "../core/mailer";
+import type { Mailer } from "../core/platform/mailer";
 import type { DbHandle } from "../db/client";
 import {
   authAccounts,

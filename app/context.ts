@@ -1,12 +1,12 @@
-import type { Config } from "../core/config";
-import type { Readiness } from "../core/health";
-import type { Logger } from "../core/logger";
-import type { ClassEventHub } from "../core/classEvents";
-import type { Mailer } from "../core/mailer";
-import type { MediaService } from "../core/media";
-import type { RecordingDeps } from "../core/recording";
-import type { Storage } from "../core/storage";
-import type { OpenDatabase } from "../core/database";
+import type { Config } from "../core/platform/config";
+import type { Readiness } from "../core/platform/health";
+import type { Logger } from "../core/platform/logger";
+import type { ClassEventHub } from "../core/log/classEvents";
+import type { Mailer } from "../core/platform/mailer";
+import type { MediaService } from "../core/classes/media";
+import type { RecordingDeps } from "../core/media/recording";
+import type { Storage } from "../core/platform/storage";
+import type { OpenDatabase } from "../core/platform/database";
 import type { Auth } from "./auth.server";
 
 /** What the server entry hands every loader and action (see app/web.server.ts). */

@@ -1,5 +1,5 @@
 import type { RequestHandler } from "express";
-import { AppError, errorBody } from "../core/errors";
+import { AppError, errorBody } from "../core/platform/errors";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import { AppError, codeForStatus, errorBody, toAppError } from "../core/errors";
+import { AppError, codeForStatus, errorBody, toAppError } from "../core/platform/errors";
 
 /**
  * An error raised below Remix as an AppError: ours as they are, a failed

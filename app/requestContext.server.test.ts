@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../core/logger";
+import { createLogger } from "../core/platform/logger";
 import { requestContext } from "./requestContext.server";
 
 const lines: Record<string, unknown>[] = [];

@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
-import type { Logger } from "../core/logger";
-import { requestIdFrom, runWithRequestContext } from "../core/requestContext";
+import type { Logger } from "../core/platform/logger";
+import { requestIdFrom, runWithRequestContext } from "../core/platform/requestContext";
 import { runWithQueryTimer, type QueryTimer } from "../db/queryTiming";
 
 /**

@@ -6,7 +6,7 @@ import type {
   RequestHandler,
 } from "express";
 import { z } from "zod";
-import { AppError } from "../core/errors";
+import { AppError } from "../core/platform/errors";
 import { JSON_LIMIT, parseJson } from "./utils/api";
 
 /*

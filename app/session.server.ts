@@ -1,7 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { AppError } from "../core/errors";
-import type { TenantRole } from "../core/permissions";
+import { AppError } from "../core/platform/errors";
+import type { TenantRole } from "../core/identity/permissions";
 import {
   findMembership,
   findTenantByHost,

@@ -15,8 +15,8 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { enrollStudents } from "../core/scheduling";
-import { mintSyncToken } from "../core/syncToken";
+import { enrollStudents } from "../core/classes/scheduling";
+import { mintSyncToken } from "../core/studio/syncToken";
 import { createDb } from "../db/client";
 import { freePort } from "../db/embedded";
 import { createScratchDatabase } from "../db/scratchDatabase";

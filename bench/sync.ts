@@ -15,7 +15,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { HocuspocusProvider } from "@hocuspocus/provider";
 import * as Y from "yjs";
-import { mintSyncToken } from "../core/syncToken";
+import { mintSyncToken } from "../core/studio/syncToken";
 import { createDb } from "../db/client";
 import { freePort } from "../db/embedded";
 import { createScratchDatabase } from "../db/scratchDatabase";

@@ -1,7 +1,7 @@
-import type { OpenDatabase } from "../core/database";
-import type { Logger } from "../core/logger";
-import type { MediaService } from "../core/media";
-import { reconcileLiveClasses } from "../core/reconcile";
+import type { OpenDatabase } from "../core/platform/database";
+import type { Logger } from "../core/platform/logger";
+import type { MediaService } from "../core/classes/media";
+import { reconcileLiveClasses } from "../core/media/reconcile";
 
 // Any number of jobs processes may run the loop; one of them reconciles at a time.
 const LOCK_KEY = 0x4c45_4352; // "LECR"

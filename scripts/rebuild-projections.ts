@@ -2,11 +2,11 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { findSession } from "../db/classroom";
 import { tenants } from "../db/schema";
-import { findInSchools } from "../core/classPlace";
-import { ConfigError, loadConfig } from "../core/config";
-import { openDatabase, StartupError } from "../core/database";
-import { createLogger } from "../core/logger";
-import { rebuildProjections } from "../core/projections";
+import { findInSchools } from "../core/classes/classPlace";
+import { ConfigError, loadConfig } from "../core/platform/config";
+import { openDatabase, StartupError } from "../core/platform/database";
+import { createLogger } from "../core/platform/logger";
+import { rebuildProjections } from "../core/interaction/projections";
 
 /**
  * `npm run projections:rebuild -- --session <id>`: rebuild a class's chat,

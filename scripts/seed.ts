@@ -1,6 +1,6 @@
-import { ConfigError, loadConfig } from "../core/config";
-import { openDatabase, StartupError } from "../core/database";
-import { createLogger } from "../core/logger";
+import { ConfigError, loadConfig } from "../core/platform/config";
+import { openDatabase, StartupError } from "../core/platform/database";
+import { createLogger } from "../core/platform/logger";
 
 /** `npm run seed`: migrate and (re)seed the demo school; safe to run again. */
 try {

@@ -1,7 +1,7 @@
-import { viewerOf, type Viewer } from "../core/classAudience";
-import { classWithPlace, inClass } from "../core/classPlace";
-import { can, type Actor } from "../core/permissions";
-import type { SyncClaims } from "../core/syncToken";
+import { viewerOf, type Viewer } from "../core/log/classAudience";
+import { classWithPlace, inClass } from "../core/classes/classPlace";
+import { can, type Actor } from "../core/identity/permissions";
+import type { SyncClaims } from "../core/studio/syncToken";
 import type { Database } from "../db/client";
 import { withTenant } from "../db/tenantContext";
 

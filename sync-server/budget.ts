@@ -1,4 +1,4 @@
-import { TokenBucket } from "../core/tokenBucket";
+import { TokenBucket } from "../core/platform/tokenBucket";
 
 /**
  * A connection's sending budget (SYNC_RATE_* in core/config.ts): what keeps one

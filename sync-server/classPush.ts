@@ -1,10 +1,10 @@
 import type { Connection, Document } from "@hocuspocus/server";
-import { DOCUMENT_EVENTS, eventFor } from "../core/classAudience";
-import type { ClassEvent, ClassEventHub } from "../core/classEvents";
-import type { Logger } from "../core/logger";
+import { DOCUMENT_EVENTS, eventFor } from "../core/log/classAudience";
+import type { ClassEvent, ClassEventHub } from "../core/log/classEvents";
+import type { Logger } from "../core/platform/logger";
 import { headSequence } from "../db/eventLog";
 import type pg from "pg";
-import type { SyncContext } from "./server";
+import type { SyncContext } from "./context";
 
 /**
  * A class's interaction events (chat, Q&A, polls, hands, participants, …) pushed

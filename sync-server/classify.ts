@@ -1,5 +1,5 @@
 import type * as Y from "yjs";
-import { validateEvent } from "../core/sessionEvents";
+import { validateEvent } from "../core/log/sessionEvents";
 import type { Powers } from "./access";
 import { readUpdate } from "./updateRoots";
 

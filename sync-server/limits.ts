@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from "../core/config";
+import { loadConfig, type Config } from "../core/platform/config";
 
 /**
  * What one connection may send, and how big a class's document may grow

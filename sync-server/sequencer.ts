@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { appendSessionEvents } from "../core/sessionEvents";
+import { appendSessionEvents } from "../core/log/sessionEvents";
 
 export interface StudioEventInput {
   type: string;

@@ -5,10 +5,10 @@ import { Hocuspocus, OutgoingMessage, type Connection, type Document } from "@ho
 import type pg from "pg";
 import type { WebSocket } from "ws";
 import * as Y from "yjs";
-import type { ClassEvent, ClassEventHub } from "../core/classEvents";
-import { stateAt, writeCheckpoint } from "../core/docState";
-import type { Logger } from "../core/logger";
-import { verifySyncToken } from "../core/syncToken";
+import type { ClassEvent, ClassEventHub } from "../core/log/classEvents";
+import { stateAt, writeCheckpoint } from "../core/studio/docState";
+import type { Logger } from "../core/platform/logger";
+import { verifySyncToken } from "../core/studio/syncToken";
 import type { Database } from "../db/client";
 import { isDatabaseUnavailable } from "../db/errors";
 import { admit, NotAdmittedError, readOnly, type Access } from "./access";
@@ -20,6 +20,7 @@ import { DEFAULT_LIMITS, type SyncLimits } from "./limits";
 import { Sequencer } from "./sequencer";
 import { changesNothing, standing } from "./updateRoots";
 import { createWire } from "./wire";
+import type { SyncContext } from "./context";
 
 /**
  * The live studio's sync server (DESIGN.md section 6): one Y.Doc per class
@@ -38,10 +39,7 @@ export const SYNC_PATH = "/sync";
 /** How the server ends a connection (`closeCodes.ts`, shared with the studio). */
 export { CLOSE };
 
-export interface SyncContext extends Access {
-  /** The connection's WebSocket, to close it whole (see CLOSE). */
-  socket: WebSocket;
-}
+export type { SyncContext };
 
 export interface SyncDeps {
   db: Database;

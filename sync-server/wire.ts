@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
-import type { Logger } from "../core/logger";
+import type { Logger } from "../core/platform/logger";
 import { Budget, Throttle } from "./budget";
 import { CLOSE, type CloseEvent } from "./closeCodes";
 import { MESSAGE_ENVELOPE_BYTES, type SyncLimits } from "./limits";

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { uploadLimits } from "../core/chunkedUpload";
+import { uploadLimits } from "../core/media/chunkedUpload";
 import { DEMO_PASSWORD } from "../db/seed";
 import { eventTypes, scheduleDemoClass } from "./support/classFixtures";
 import { connect } from "./support/fixtures";

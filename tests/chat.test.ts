@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "../core/chat";
+import type { ChatMessage } from "../core/interaction/chat";
 import { eventTypes } from "./support/classFixtures";
 import { classroomHarness } from "./support/syncClients";
 import type { Browser } from "./support/webApp";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { errorBodySchema } from "../core/errors";
-import type { Poll } from "../core/polls";
+import { errorBodySchema } from "../core/platform/errors";
+import type { Poll } from "../core/interaction/polls";
 import { eventTypes } from "./support/classFixtures";
 import { connect } from "./support/fixtures";
 import { syncClients } from "./support/syncClients";

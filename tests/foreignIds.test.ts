@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Card } from "../core/ctas";
-import { appendInteraction } from "../core/interaction";
-import type { Actor } from "../core/permissions";
-import type { Poll } from "../core/polls";
-import type { Question } from "../core/questions";
-import { enrollStudents } from "../core/scheduling";
+import type { Card } from "../core/interaction/ctas";
+import { appendInteraction } from "../core/interaction/interaction";
+import type { Actor } from "../core/identity/permissions";
+import type { Poll } from "../core/interaction/polls";
+import type { Question } from "../core/interaction/questions";
+import { enrollStudents } from "../core/classes/scheduling";
 import { classroomHarness } from "./support/syncClients";
 import type { Browser } from "./support/webApp";
 

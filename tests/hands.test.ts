@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RaisedHand } from "../core/hands";
+import type { RaisedHand } from "../core/interaction/hands";
 import { eventTypes } from "./support/classFixtures";
 import { classroomHarness } from "./support/syncClients";
 import type { Browser } from "./support/webApp";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Card } from "../core/ctas";
-import type { Poll } from "../core/polls";
-import type { Question } from "../core/questions";
+import type { Card } from "../core/interaction/ctas";
+import type { Poll } from "../core/interaction/polls";
+import type { Question } from "../core/interaction/questions";
 import { eventTypes } from "./support/classFixtures";
 import { classroomHarness } from "./support/syncClients";
 import type { Browser } from "./support/webApp";

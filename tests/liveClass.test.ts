@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { createLiveKitMedia } from "../core/livekit";
-import { parseRoomName, roomName } from "../core/lifecycle";
-import { reconcileLiveClasses } from "../core/reconcile";
+import { createLiveKitMedia } from "../core/media/livekit";
+import { parseRoomName, roomName } from "../core/classes/lifecycle";
+import { reconcileLiveClasses } from "../core/media/reconcile";
 import { DEMO_PASSWORD } from "../db/seed";
 import { eventTypes, refuseEvents, scheduleDemoClass } from "./support/classFixtures";
 import { connect } from "./support/fixtures";

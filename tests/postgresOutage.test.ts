@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorBodySchema } from "../core/errors";
-import { appendSessionEvents } from "../core/sessionEvents";
+import { errorBodySchema } from "../core/platform/errors";
+import { appendSessionEvents } from "../core/log/sessionEvents";
 import { isDatabaseUnavailable } from "../db/errors";
 import { connect } from "./support/fixtures";
 import { openStudio, tokenOf, startOwnCluster, type OwnCluster } from "./support/outage";

@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { paramShapes, type Accepts } from "../app/requestGuard.server";
-import { errorBodySchema } from "../core/errors";
+import { errorBodySchema } from "../core/platform/errors";
 import { DEMO_PASSWORD } from "../db/seed";
 import { rawRequest, signInCookie, type RawRequest, type RawResponse } from "./support/rawHttp";
 import { classroomHarness } from "./support/syncClients";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Scene } from "../core/scenes";
+import type { Scene } from "../core/studio/scenes";
 import { eventTypes } from "./support/classFixtures";
 import { classroomHarness } from "./support/syncClients";
 

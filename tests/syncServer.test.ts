@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import * as Y from "yjs";
-import { stateAt } from "../core/docState";
-import { appendSessionEvents } from "../core/sessionEvents";
-import { mintSyncToken, verifySyncToken } from "../core/syncToken";
+import { stateAt } from "../core/studio/docState";
+import { appendSessionEvents } from "../core/log/sessionEvents";
+import { mintSyncToken, verifySyncToken } from "../core/studio/syncToken";
 import type { PushedEvents } from "../sync-server/classPush";
 import { HocuspocusProvider } from "@hocuspocus/provider";
 import { eventTypes, refuseEvents, scheduleDemoClass } from "./support/classFixtures";

@@ -13,7 +13,7 @@ import {
   fieldErrors,
   profileSchema,
   type FieldErrors,
-} from "../../core/authForms";
+} from "../../core/identity/authForms";
 import { Field, FormMessage, NewPasswordFields } from "~/components/Field";
 import { authFailure, callAuth, forwardCookies } from "~/authApi.server";
 import { requireUser, schoolsOf } from "~/session.server";

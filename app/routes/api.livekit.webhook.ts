@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { AppError } from "../../core/errors";
-import { verifyLiveKitWebhook, WebhookRejectedError } from "../../core/livekit";
-import { handleLiveKitWebhook } from "../../core/livekitWebhooks";
+import { AppError } from "../../core/platform/errors";
+import { verifyLiveKitWebhook, WebhookRejectedError } from "../../core/media/livekit";
+import { handleLiveKitWebhook } from "../../core/media/livekitWebhooks";
 import type { Accepts } from "~/requestGuard.server";
 import { apiRoute } from "~/utils/api";
 

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { uploadLimits } from "../../core/chunkedUpload";
-import { AppError } from "../../core/errors";
-import { uploadRecordingChunk } from "../../core/recording";
+import { uploadLimits } from "../../core/media/chunkedUpload";
+import { AppError } from "../../core/platform/errors";
+import { uploadRecordingChunk } from "../../core/media/recording";
 import type { Accepts } from "~/requestGuard.server";
 import { liveClassDeps, recordingRequest } from "~/services/liveClass.server";
 import { apiRoute, readLimited } from "~/utils/api";

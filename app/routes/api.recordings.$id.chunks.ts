@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { recordingChunks } from "../../core/recording";
+import { recordingChunks } from "../../core/media/recording";
 import { liveClassDeps, recordingRequest } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { completeRecording } from "../../core/recording";
+import { completeRecording } from "../../core/media/recording";
 import { liveClassDeps, recordingRequest } from "~/services/liveClass.server";
 import { apiRoute, readJson } from "~/utils/api";
 

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { stopRecording } from "../../core/recording";
+import { stopRecording } from "../../core/media/recording";
 import { liveClassDeps, recordingRequest } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { hideCard } from "../../core/ctas";
+import { hideCard } from "../../core/interaction/ctas";
 import type { Accepts } from "~/requestGuard.server";
 import { classRequest, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";

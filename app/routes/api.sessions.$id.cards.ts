@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { currentCard, showCard } from "../../core/ctas";
+import { currentCard, showCard } from "../../core/interaction/ctas";
 import { createInClass } from "~/services/classCommands.server";
 import { classRequest, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { moderateChat } from "../../core/chat";
+import { moderateChat } from "../../core/interaction/chat";
 import { classRequest, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute, readJson } from "~/utils/api";
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { chatHistory, postMessage } from "../../core/chat";
+import { chatHistory, postMessage } from "../../core/interaction/chat";
 import { createInClass } from "~/services/classCommands.server";
 import { classRequest, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";

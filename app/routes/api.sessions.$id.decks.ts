@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { addDeck, deckLimits, listDecks } from "../../core/slides";
+import { addDeck, deckLimits, listDecks } from "../../core/studio/slides";
 import type { Accepts } from "~/requestGuard.server";
 import { classRequest, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute, readLimited } from "~/utils/api";

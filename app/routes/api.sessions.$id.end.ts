@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { endClass } from "../../core/lifecycle";
+import { endClass } from "../../core/classes/lifecycle";
 import { classRequest, idempotencyKey, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";
 

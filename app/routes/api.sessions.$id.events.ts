@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { eventFor } from "../../core/classAudience";
-import { toClassEvent } from "../../core/classEvents";
+import { eventFor } from "../../core/log/classAudience";
+import { toClassEvent } from "../../core/log/classEvents";
 import { readEvents } from "../../db/eventLog";
 import { afterSchema, classReader } from "~/services/classFeed.server";
 import { apiRoute } from "~/utils/api";

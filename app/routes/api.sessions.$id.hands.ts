@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { changeHand, raisedHands } from "../../core/hands";
+import { changeHand, raisedHands } from "../../core/interaction/hands";
 import { commandInClass } from "~/services/classCommands.server";
 import { classRequest, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { leaveClass } from "../../core/lifecycle";
+import { leaveClass } from "../../core/classes/lifecycle";
 import { classRequest, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { changeGrant, grantChangeSchema } from "../../core/participantGrants";
+import { changeGrant, grantChangeSchema } from "../../core/classes/participantGrants";
 import { classRequest, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute, readJson } from "~/utils/api";
 

@@ -1,4 +1,4 @@
-import { changePoll } from "../../core/polls";
+import { changePoll } from "../../core/interaction/polls";
 import { actInClass } from "~/services/classCommands.server";
 
 /** POST `{action: "open"}` | `{action: "close", shareResults?}` | `{action: "share"}` (teachers). */

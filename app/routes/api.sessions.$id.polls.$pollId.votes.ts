@@ -1,4 +1,4 @@
-import { vote } from "../../core/polls";
+import { vote } from "../../core/interaction/polls";
 import { actInClass } from "~/services/classCommands.server";
 
 /** POST `{optionIds}` with an Idempotency-Key (students): vote once; 409 if you already have. */

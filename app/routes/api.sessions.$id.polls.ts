@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { createPoll, listPolls } from "../../core/polls";
+import { createPoll, listPolls } from "../../core/interaction/polls";
 import { createInClass } from "~/services/classCommands.server";
 import { classRequest, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";

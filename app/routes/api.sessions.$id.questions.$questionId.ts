@@ -1,4 +1,4 @@
-import { actOnQuestion } from "../../core/questions";
+import { actOnQuestion } from "../../core/interaction/questions";
 import { actInClass } from "~/services/classCommands.server";
 
 /**

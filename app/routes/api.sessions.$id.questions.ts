@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { askQuestion, listQuestions, questionSortSchema } from "../../core/questions";
+import { askQuestion, listQuestions, questionSortSchema } from "../../core/interaction/questions";
 import { createInClass } from "~/services/classCommands.server";
 import { classRequest, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";

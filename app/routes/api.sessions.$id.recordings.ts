@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { startRecording } from "../../core/recording";
+import { startRecording } from "../../core/media/recording";
 import { classRequest, idempotencyKey, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { editScenes } from "../../core/sceneEdits";
-import { sceneActionSchema } from "../../core/scenes";
+import { editScenes } from "../../core/studio/sceneEdits";
+import { sceneActionSchema } from "../../core/studio/scenes";
 import { classRequest, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute, readJson } from "~/utils/api";
 

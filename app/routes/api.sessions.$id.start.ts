@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { startClass } from "../../core/lifecycle";
+import { startClass } from "../../core/classes/lifecycle";
 import { classRequest, idempotencyKey, liveClassDeps } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";
 

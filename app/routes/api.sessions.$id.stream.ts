@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { eventFor } from "../../core/classAudience";
+import { eventFor } from "../../core/log/classAudience";
 import { afterSchema, classReader } from "~/services/classFeed.server";
 import { apiRoute } from "~/utils/api";
 

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { classWithPlace, inClass } from "../../core/classPlace";
-import { AppError } from "../../core/errors";
-import { assertCan } from "../../core/permissions";
-import { mintSyncToken } from "../../core/syncToken";
+import { classWithPlace, inClass } from "../../core/classes/classPlace";
+import { AppError } from "../../core/platform/errors";
+import { assertCan } from "../../core/identity/permissions";
+import { mintSyncToken } from "../../core/studio/syncToken";
 import { withTenant } from "../../db/tenantContext";
 import { classRequest } from "~/services/liveClass.server";
 import { apiRoute } from "~/utils/api";

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { AppError } from "../../core/errors";
+import { AppError } from "../../core/platform/errors";
 import { calendarFor, subscriber } from "~/services/calendar.server";
 import { apiRoute } from "~/utils/api";
 

@@ -11,7 +11,7 @@ import { useBrowserRecorder } from "~/components/classroom/useBrowserRecorder";
 import { useClassFeed, type FeedEvent } from "~/components/classroom/useClassFeed";
 import type { DeckInfo } from "~/components/studio/Slides";
 import { Studio } from "~/components/studio/Studio";
-import { applySceneEvent, type Scene } from "../../core/scenes";
+import { applySceneEvent, type Scene } from "../../core/studio/scenes";
 import { useStudio } from "~/components/studio/useStudio";
 import { classPage } from "~/services/classPage.server";
 import { requireUser } from "~/session.server";

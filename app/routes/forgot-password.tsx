@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { fieldErrors, forgotPasswordSchema, type FieldErrors } from "../../core/authForms";
+import { fieldErrors, forgotPasswordSchema, type FieldErrors } from "../../core/identity/authForms";
 import { Field, FormMessage } from "~/components/Field";
 import { callAuth, TOO_MANY_ATTEMPTS } from "~/authApi.server";
 

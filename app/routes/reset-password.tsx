@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { fieldErrors, resetPasswordSchema } from "../../core/authForms";
+import { fieldErrors, resetPasswordSchema } from "../../core/identity/authForms";
 import { FormMessage, NewPasswordFields } from "~/components/Field";
 import { authFailure, callAuth } from "~/authApi.server";
 

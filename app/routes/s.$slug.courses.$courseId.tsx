@@ -3,15 +3,15 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
-import { fieldErrors, type FieldErrors } from "../../core/authForms";
-import { can } from "../../core/permissions";
+import { fieldErrors, type FieldErrors } from "../../core/identity/authForms";
+import { can } from "../../core/identity/permissions";
 import {
   courseSchema,
   idempotencyKeySchema,
   lessonSchema,
   rescheduleSchema,
   scheduleSchema,
-} from "../../core/schedulingForms";
+} from "../../core/classes/schedulingForms";
 import { Field, FormMessage } from "~/components/Field";
 import { LocalTime } from "~/components/LocalTime";
 import { schedulingFor } from "~/services/scheduling.server";

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { fieldErrors, type FieldErrors } from "../../core/authForms";
-import { can } from "../../core/permissions";
-import { courseSchema } from "../../core/schedulingForms";
+import { fieldErrors, type FieldErrors } from "../../core/identity/authForms";
+import { can } from "../../core/identity/permissions";
+import { courseSchema } from "../../core/classes/schedulingForms";
 import { Field, FormMessage } from "~/components/Field";
 import { schedulingFor } from "~/services/scheduling.server";
 import { requireMember } from "~/session.server";

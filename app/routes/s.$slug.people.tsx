@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { fieldErrors, type FieldErrors } from "../../core/authForms";
-import { can, tenantRoleSchema, type TenantRole } from "../../core/permissions";
-import { peopleActionSchema } from "../../core/peopleForms";
+import { fieldErrors, type FieldErrors } from "../../core/identity/authForms";
+import { can, tenantRoleSchema, type TenantRole } from "../../core/identity/permissions";
+import { peopleActionSchema } from "../../core/identity/peopleForms";
 import { Field, FormMessage } from "~/components/Field";
 import { peopleAdmin } from "~/services/peopleAdmin.server";
 import { requireMember } from "~/session.server";

@@ -1,7 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { fieldErrors, safeRedirect, signInSchema, type FieldErrors } from "../../core/authForms";
+import {
+  fieldErrors,
+  safeRedirect,
+  signInSchema,
+  type FieldErrors,
+} from "../../core/identity/authForms";
 import { Field, FormMessage } from "~/components/Field";
 import { authFailure, callAuth, forwardCookies } from "~/authApi.server";
 import { getUser } from "~/session.server";

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { fieldErrors, signUpSchema, type FieldErrors } from "../../core/authForms";
+import { fieldErrors, signUpSchema, type FieldErrors } from "../../core/identity/authForms";
 import { Field, FormMessage, NewPasswordFields } from "~/components/Field";
 import { authFailure, callAuth, forwardCookies } from "~/authApi.server";
 import { joinTarget, joinAfterSignUp } from "~/services/people.server";

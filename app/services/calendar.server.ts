@@ -1,7 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { calendarToken, readCalendarToken, toICalendar } from "../../core/calendar";
-import type { Actor } from "../../core/permissions";
-import { agenda } from "../../core/scheduling";
+import { calendarToken, readCalendarToken, toICalendar } from "../../core/classes/calendar";
+import type { Actor } from "../../core/identity/permissions";
+import { agenda } from "../../core/classes/scheduling";
 import { findMembership, findTenantById } from "../../db/tenancy";
 
 const DAY = 86_400_000;

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
-import type { Config } from "../../core/config";
-import type { InteractionDeps } from "../../core/interaction";
-import type { Actor } from "../../core/permissions";
-import { createRateLimiter, tooFast, type RateLimiter } from "../../core/rateLimit";
+import type { Config } from "../../core/platform/config";
+import type { InteractionDeps } from "../../core/interaction/interaction";
+import type { Actor } from "../../core/identity/permissions";
+import { createRateLimiter, tooFast, type RateLimiter } from "../../core/platform/rateLimit";
 import { classRequest, idempotencyKey, liveClassDeps, requireMethod } from "./liveClass.server";
 import { apiRoute, readJson } from "~/utils/api";
 

@@ -1,8 +1,8 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
-import { viewerOf } from "../../core/classAudience";
-import { classWithPlace, inClass } from "../../core/classPlace";
-import { assertCan } from "../../core/permissions";
+import { viewerOf } from "../../core/log/classAudience";
+import { classWithPlace, inClass } from "../../core/classes/classPlace";
+import { assertCan } from "../../core/identity/permissions";
 import { withTenant } from "../../db/tenantContext";
 import { classRequest } from "./liveClass.server";
 

@@ -1,12 +1,12 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { classWithPlace, inClass, schoolOfClass } from "../../core/classPlace";
-import { AppError } from "../../core/errors";
-import { can, type Actor } from "../../core/permissions";
+import { classWithPlace, inClass, schoolOfClass } from "../../core/classes/classPlace";
+import { AppError } from "../../core/platform/errors";
+import { can, type Actor } from "../../core/identity/permissions";
 import { activeRecordings, listParticipants } from "../../db/liveClass";
 import { eventsOfTypes } from "../../db/eventLog";
 import { withTenant } from "../../db/tenantContext";
-import { SCENE_EVENTS, scenesFrom } from "../../core/scenes";
-import type { Deck } from "../../core/slides";
+import { SCENE_EVENTS, scenesFrom } from "../../core/studio/scenes";
+import type { Deck } from "../../core/studio/slides";
 import { schoolsOf, type SignedInUser } from "~/session.server";
 
 /** What the classroom page needs to render before it joins (no side effects: joining is a POST). */

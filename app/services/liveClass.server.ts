@@ -1,8 +1,8 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { findInSchools, schoolOfClass } from "../../core/classPlace";
-import { AppError } from "../../core/errors";
-import type { Actor } from "../../core/permissions";
-import type { RecordingDeps } from "../../core/recording";
+import { findInSchools, schoolOfClass } from "../../core/classes/classPlace";
+import { AppError } from "../../core/platform/errors";
+import type { Actor } from "../../core/identity/permissions";
+import type { RecordingDeps } from "../../core/media/recording";
 import { findRecording } from "../../db/liveClass";
 import { getUser, schoolsOf, type SignedInUser } from "~/session.server";
 

@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import * as people from "../../core/people";
+import * as people from "../../core/identity/people";
 
 /** Route-facing wrappers: the web app's pools and request id, around core/people.ts. */
 export function joinTarget(

@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import * as admin from "../../core/peopleAdmin";
+import * as admin from "../../core/identity/peopleAdmin";
 import type { Member } from "~/session.server";
 
 /** core/peopleAdmin.ts with the web app's pools, mailer and request id. */

@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import * as scheduling from "../../core/scheduling";
+import * as scheduling from "../../core/classes/scheduling";
 import { listMembers } from "../../db/people";
 import { withTenant } from "../../db/tenantContext";
 import { courseRoster } from "../../db/classroom";

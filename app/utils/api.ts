@@ -1,6 +1,12 @@
 // Not a .server module on purpose: see app/utils/page.ts.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { AppError, codeForStatus, errorResponse, logFailure, toAppError } from "../../core/errors";
+import {
+  AppError,
+  codeForStatus,
+  errorResponse,
+  logFailure,
+  toAppError,
+} from "../../core/platform/errors";
 
 type Args = LoaderFunctionArgs | ActionFunctionArgs;
 

@@ -1,7 +1,7 @@
 // Not a .server module on purpose: route modules call this at the top level
 // (`export const loader = page(...)`), so the browser bundle must be able to load it.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { toAppError } from "../../core/errors";
+import { toAppError } from "../../core/platform/errors";
 
 type Args = LoaderFunctionArgs | ActionFunctionArgs;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { scheduleSession, type SchedulingDeps } from "../../core/scheduling";
+import { scheduleSession, type SchedulingDeps } from "../../core/classes/scheduling";
 
 /** The demo school's teacher (seeded by the server under test), as an actor. */
 export async function demoTeacher(owner: pg.Pool) {

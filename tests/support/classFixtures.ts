@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { enrollStudents, scheduleSession } from "../../core/scheduling";
-import type { OpenDatabase } from "../../core/database";
-import type { Actor } from "../../core/permissions";
+import { enrollStudents, scheduleSession } from "../../core/classes/scheduling";
+import type { OpenDatabase } from "../../core/platform/database";
+import type { Actor } from "../../core/identity/permissions";
 
 /** Ids of the demo school and its people (seeded by every test app). */
 export async function demoIds(owner: pg.Pool) {

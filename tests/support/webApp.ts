@@ -2,10 +2,10 @@ import type { Server } from "node:http";
 import { inject } from "vitest";
 import { createWebApp } from "../../app/web.server";
 import { createSyncServer } from "../../sync-server/server";
-import { createClassEventHub } from "../../core/classEvents";
-import { loadConfig } from "../../core/config";
-import { openDatabase, type OpenDatabase } from "../../core/database";
-import { createLogger } from "../../core/logger";
+import { createClassEventHub } from "../../core/log/classEvents";
+import { loadConfig } from "../../core/platform/config";
+import { openDatabase, type OpenDatabase } from "../../core/platform/database";
+import { createLogger } from "../../core/platform/logger";
 import { freePort } from "../../db/embedded";
 
 export interface TestApp {

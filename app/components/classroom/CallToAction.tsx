@@ -1,5 +1,5 @@
 import { Component, useState, type ReactNode } from "react";
-import type { Card } from "../../../core/ctas";
+import type { Card } from "../../../core/interaction/ctas";
 import { callApi, newKey, problemOf } from "./api";
 import type { FeedEvent } from "./useClassFeed";
 import { useLiveResource } from "./useLiveResource";

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import type { ChatMessage, ChatRules } from "../../../core/chat";
+import type { ChatMessage, ChatRules } from "../../../core/interaction/chat";
 import { callApi, newKey, problemOf } from "./api";
 import type { FeedEvent } from "./useClassFeed";
 

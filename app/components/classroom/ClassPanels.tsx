@@ -1,4 +1,4 @@
-import type { Card } from "../../../core/ctas";
+import type { Card } from "../../../core/interaction/ctas";
 import { CardComposer } from "./CallToAction";
 import { ChatPanel } from "./ChatPanel";
 import { PollsPanel } from "./PollsPanel";

@@ -1,5 +1,5 @@
 import { useRef, useState } from "react";
-import type { Poll } from "../../../core/polls";
+import type { Poll } from "../../../core/interaction/polls";
 import { callApi, newKey, problemOf } from "./api";
 import { PollComposer } from "./PollComposer";
 import type { FeedEvent } from "./useClassFeed";

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Question } from "../../../core/questions";
+import type { Question } from "../../../core/interaction/questions";
 import { callApi, newKey, problemOf } from "./api";
 import type { FeedEvent } from "./useClassFeed";
 import { refreshDelay, useLiveResource } from "./useLiveResource";

@@ -5,7 +5,7 @@ import {
   type Layout,
   type Scene,
   type SceneAction,
-} from "../../../core/scenes";
+} from "../../../core/studio/scenes";
 import { callApi } from "../classroom/api";
 
 /** Hosts and co-teachers add, rename, reorder and remove the class's scenes. */

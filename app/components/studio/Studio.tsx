@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from "react";
-import type { Scene } from "../../../core/scenes";
+import type { Scene } from "../../../core/studio/scenes";
 import { CLOSE } from "../../../sync-server/closeCodes";
 import { SceneEditor } from "./SceneEditor";
 import { Slides, type DeckInfo } from "./Slides";
