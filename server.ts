@@ -6,9 +6,8 @@ import { ConfigError, loadConfig, type Config } from "./core/platform/config";
 import { openDatabase, StartupError, type OpenDatabase } from "./core/platform/database";
 import { createClassEventHub } from "./core/log/classEvents";
 import { checkHealth, checkReadiness, type Readiness } from "./core/platform/health";
-import { mediaFromConfig } from "./core/media/livekit";
 import { createLogger, type Logger } from "./core/platform/logger";
-import { startReconcileLoop } from "./jobs/reconcileLoop";
+import { startJobs, type Jobs } from "./jobs/role";
 import { syncLimitsFrom } from "./sync-server/limits";
 import { createSyncServer } from "./sync-server/server";
 
@@ -24,17 +23,17 @@ async function main(): Promise<void> {
   const readiness: Readiness = { ready: false, reason: "starting" };
   const database = await openDatabase(config, log);
 
-  const { server, close } = await listen(config, log, database, readiness);
-  // Background work of the jobs role (pg-boss queues arrive with the artifact pipeline).
-  const reconcile =
-    config.ROLE === "all" || config.ROLE === "jobs"
-      ? startReconcileLoop({
-          database,
-          media: mediaFromConfig(config),
-          log,
-          intervalSeconds: config.RECONCILE_INTERVAL_SECONDS,
+  // pg-boss: the web role sends the artifact pipeline's jobs; the jobs role works them
+  // and runs the schedules (reconcile, the sweep). Sync needs neither.
+  const working = config.ROLE === "all" || config.ROLE === "jobs";
+  const jobs =
+    working || config.ROLE === "web"
+      ? await startJobs({ config, database, log, work: working }).catch(async (error: unknown) => {
+          await database.close();
+          throw error;
         })
       : null;
+  const { server, close } = await listen(config, log, database, readiness, jobs);
   readiness.ready = true;
   readiness.reason = "serving";
   log.info({ role: config.ROLE, url: config.APP_URL }, `Lectern is ready at ${config.APP_URL}`);
@@ -59,7 +58,7 @@ async function main(): Promise<void> {
       // No new connections; then end the open ones (the studio's WebSockets
       // with the sync server, idle keep-alives) rather than wait for them.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await reconcile?.stop();
+      await jobs?.stop();
       await close();
       server.closeAllConnections();
       await closed;
@@ -97,6 +96,7 @@ async function listen(
   log: Logger,
   database: OpenDatabase,
   readiness: Readiness,
+  jobs: Jobs | null,
 ): Promise<{ server: http.Server; close(): Promise<void> }> {
   const web = config.ROLE === "all" || config.ROLE === "web";
   const syncing = config.ROLE === "all" || config.ROLE === "sync";
@@ -105,7 +105,14 @@ async function listen(
     web || syncing
       ? await createClassEventHub({ pool: database.pool, listenUrl: database.url, log })
       : null;
-  const deps = { config, log, db: database, readiness, classEvents: classEvents ?? undefined };
+  const deps = {
+    config,
+    log,
+    db: database,
+    readiness,
+    classEvents: classEvents ?? undefined,
+    pipeline: jobs?.pipeline,
+  };
   // Sync and jobs processes have no pages, but still answer the platform's probes.
   const { app, close } = web
     ? await createWebApp(deps)

@@ -7,6 +7,7 @@ import type { MediaService } from "../core/classes/media";
 import type { RecordingDeps } from "../core/media/recording";
 import type { Storage } from "../core/platform/storage";
 import type { OpenDatabase } from "../core/platform/database";
+import type { PipelineTrigger } from "../core/classes/pipelineTrigger";
 import type { Auth } from "./auth.server";
 
 /** What the server entry hands every loader and action (see app/web.server.ts). */
@@ -21,6 +22,8 @@ export type LecternContext = {
   storage: Storage;
   egressOutput: RecordingDeps["egressOutput"];
   classEvents: ClassEventHub;
+  /** Absent when this process queues no jobs; the jobs role's sweep then finds ended classes. */
+  pipeline?: PipelineTrigger;
   log: Logger;
   readiness: Readiness;
   requestId: string;

@@ -8,6 +8,7 @@ import { logFailure } from "../core/platform/errors";
 import type { Readiness } from "../core/platform/health";
 import type { Logger } from "../core/platform/logger";
 import type { OpenDatabase } from "../core/platform/database";
+import type { PipelineTrigger } from "../core/classes/pipelineTrigger";
 import { createClassEventHub, type ClassEventHub } from "../core/log/classEvents";
 import { mediaFromConfig } from "../core/media/livekit";
 import { createMailer } from "../core/platform/mailer";
@@ -29,6 +30,8 @@ export interface WebDeps {
   readiness: Readiness;
   /** The process's class event feed, when it is shared with the sync server (ROLE=all). */
   classEvents?: ClassEventHub;
+  /** Queues a class's artifact pipeline with the event that calls for it (jobs/pipeline.ts). */
+  pipeline?: PipelineTrigger;
 }
 
 const BUILD_PATH = path.resolve("build/index.js");

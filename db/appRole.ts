@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import pg from "pg";
+import { installJobQueue } from "./jobQueue";
 import { withStartupLock } from "./startupLock";
 
 /**
@@ -32,9 +33,14 @@ export function appRoleUrl(ownerUrl: string, role: AppRole): string {
 /**
  * Create (or update) the app role and give it exactly what the app needs:
  * read/write on tenant data, append-only on the event log, read-only on the
- * fixed role list. Idempotent; run after every migration.
+ * fixed role list; and pg-boss's schema (db/jobQueue.ts), installed or migrated
+ * here under the same lock. Idempotent; run after every migration.
  */
-export async function ensureAppRole(ownerUrl: string, role: AppRole): Promise<void> {
+export async function ensureAppRole(
+  ownerUrl: string,
+  role: AppRole,
+  options: { jobsSchema?: string } = {},
+): Promise<void> {
   const client = new pg.Client({
     connectionString: ownerUrl,
     application_name: "lectern-bootstrap",
@@ -66,6 +72,7 @@ export async function ensureAppRole(ownerUrl: string, role: AppRole): Promise<vo
       // The log is history: rows are appended, never changed or removed by the app.
       await client.query(`revoke update, delete, truncate on session_state_events from ${name}`);
       await client.query(`revoke insert, update, delete, truncate on roles from ${name}`);
+      await installJobQueue(client, ownerUrl, role.name, options.jobsSchema);
     });
   } finally {
     await client.end();

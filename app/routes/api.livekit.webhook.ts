@@ -39,6 +39,9 @@ export const action = apiRoute(async ({ request, context }: ActionFunctionArgs) 
     }
     throw error;
   }
-  const outcome = await handleLiveKitWebhook({ db: context.db.db, pool: context.db.pool }, event);
+  const outcome = await handleLiveKitWebhook(
+    { db: context.db.db, pool: context.db.pool, pipeline: context.pipeline },
+    event,
+  );
   return Response.json({ ok: true, outcome });
 });

@@ -16,6 +16,7 @@ export function liveClassDeps(context: AppLoadContext): RecordingDeps {
     log: context.log,
     storage: context.storage,
     egressOutput: context.egressOutput,
+    pipeline: context.pipeline,
   };
 }
 

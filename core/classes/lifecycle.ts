@@ -19,6 +19,7 @@ import type { EventPayload } from "../log/events";
 import { claimWrite, requestHash } from "./idempotentWrite";
 import type { Logger } from "../platform/logger";
 import type { MediaService } from "./media";
+import type { PipelineReason, PipelineTrigger } from "./pipelineTrigger";
 import { assertCan, type Actor, type Grant, type SessionRole } from "../identity/permissions";
 import { validateEvent } from "../log/sessionEvents";
 
@@ -38,7 +39,11 @@ export interface LifecycleDeps {
   /** Null when LiveKit is not configured: classes run without audio/video. */
   media: MediaService | null;
   log?: Logger;
+  /** Queues the artifact pipeline in the same transaction; absent, the jobs role's sweep does. */
+  pipeline?: PipelineTrigger | null;
 }
+
+export type { PipelineTrigger } from "./pipelineTrigger";
 
 /** LiveKit room names carry the school, so webhooks find the class's tenant. */
 export function roomName(tenantId: string, sessionId: string): string {
@@ -244,8 +249,7 @@ export async function endClass(
       const room = session.livekitRoom;
       await mediaStep("close the audio/video room", () => deps.media!.deleteRoom(room));
     }
-    const result = await finishClass(tx, actor.tenantId, session, "host_ended", actor.userId);
-    return result;
+    return finishClass(tx, actor.tenantId, session, "host_ended", actor.userId, deps.pipeline);
   });
   announceEvents(deps.pool, events);
   return classState(session);
@@ -255,7 +259,8 @@ export async function endClass(
  * Write the end of a live class (its row is locked by the caller): everyone
  * present leaves, running recordings stop (egress output arrives later by
  * webhook, browser uploads are finished by the presenter's page), then
- * `session.ended`; the artifact pipeline is asked to run.
+ * `session.ended`; the artifact pipeline is asked to run, in this transaction
+ * when a trigger is given (else the sweep finds the class).
  */
 export async function finishClass(
   tx: TenantTx,
@@ -263,6 +268,7 @@ export async function finishClass(
   session: SessionRow,
   reason: EventPayload<"session.ended">["reason"],
   actorUserId: string | null,
+  pipeline?: PipelineTrigger | null,
 ): Promise<{ session: SessionRow; events: StoredEvent[] }> {
   const now = new Date();
   const present = await presentUserIds(tx, session.id);
@@ -294,6 +300,8 @@ export async function finishClass(
     ],
   });
   await requestArtifacts(tx, tenantId, session.id);
+  const trigger: PipelineReason = reason === "room_finished" ? "room_finished" : "session_ended";
+  await pipeline?.startPipeline(tx, { tenantId, sessionId: session.id, reason: trigger });
   return { session: { ...ended, lastEventSeq: events.at(-1)!.sequence }, events };
 }
 

@@ -20,7 +20,7 @@ import { validateEvent } from "../log/sessionEvents";
 export type WebhookOutcome = "handled" | "duplicate" | "ignored";
 
 export async function handleLiveKitWebhook(
-  deps: Pick<LifecycleDeps, "db" | "pool">,
+  deps: Pick<LifecycleDeps, "db" | "pool" | "pipeline">,
   event: WebhookEvent,
 ): Promise<WebhookOutcome> {
   const roomName = event.room?.name || event.egressInfo?.roomName || "";
@@ -101,6 +101,12 @@ export async function handleLiveKitWebhook(
           );
         }
         if (ok) {
+          // The class has ended by now: its pipeline runs again, with the audio.
+          await deps.pipeline?.startPipeline(tx, {
+            tenantId,
+            sessionId,
+            reason: "recording_available",
+          });
           derived.push(
             validateEvent({
               type: "recording.available",
@@ -115,7 +121,14 @@ export async function handleLiveKitWebhook(
     if (event.event === "room_finished" && session.status === "live") {
       // The fact first, then the end with everything it implies.
       events = await appendEventsIn(tx, { tenantId, sessionId, events: [fact] });
-      const finished = await finishClass(tx, tenantId, session, "room_finished", null);
+      const finished = await finishClass(
+        tx,
+        tenantId,
+        session,
+        "room_finished",
+        null,
+        deps.pipeline,
+      );
       events = [...events, ...finished.events];
     } else {
       events = await appendEventsIn(tx, { tenantId, sessionId, events: [fact, ...derived] });

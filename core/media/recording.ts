@@ -254,6 +254,12 @@ export async function completeRecording(
         }),
       ],
     });
+    // A recording uploaded after the class ended runs the pipeline again, with the audio.
+    await deps.pipeline?.startPipeline(tx, {
+      tenantId: actor.tenantId,
+      sessionId: recording.sessionId,
+      reason: "recording_available",
+    });
     return { done, events };
   });
   announceEvents(deps.pool, events);

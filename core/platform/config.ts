@@ -107,6 +107,14 @@ const envSchema = z
     COMMAND_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(30),
     /** How often the reconcile job compares live classes with LiveKit's rooms. */
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3_600).default(60),
+    /** Artifact pipeline (jobs/): retries per stage, the first retry's delay (doubling), a stage's time limit. */
+    PIPELINE_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(4),
+    PIPELINE_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+    PIPELINE_STAGE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    /** How long after its end a class without a pipeline run is left to its own trigger. */
+    PIPELINE_SWEEP_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+    /** How often a jobs process takes back jobs whose worker died (past their time limit). */
+    JOBS_SUPERVISE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
     SEED_DEMO: z.preprocess(
       emptyAsUndefined,
       z

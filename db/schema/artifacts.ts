@@ -57,6 +57,16 @@ export const artifactKinds = [
   "summary",
 ] as const;
 
+/** `skipped`: the stage had nothing to work on (no recording); `output.reason` says why. */
+export const artifactStatuses = [
+  "pending",
+  "running",
+  "succeeded",
+  "skipped",
+  "failed",
+  "dead",
+] as const;
+
 /** One pipeline output per (session, kind, version), with its status for the UI. */
 export const artifacts = pgTable(
   "artifacts",
@@ -66,9 +76,9 @@ export const artifacts = pgTable(
     sessionId: sessionId(),
     kind: text("kind", { enum: artifactKinds }).notNull(),
     version: integer("version").notNull().default(1),
-    status: text("status", { enum: ["pending", "running", "succeeded", "failed", "dead"] })
-      .notNull()
-      .default("pending"),
+    status: text("status", { enum: artifactStatuses }).notNull().default("pending"),
+    /** 0..100 while running. */
+    progress: integer("progress").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),
     error: text("error"),
     storageKey: text("storage_key"),
@@ -77,6 +87,26 @@ export const artifacts = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex("artifacts_session_kind_version_key").on(t.sessionId, t.kind, t.version)],
+);
+
+/**
+ * Each time a class's artifact pipeline was asked for (the end of the class, a
+ * recording becoming available, the sweep), written in the same transaction as
+ * the job that runs it: an ended class without a row here has lost its trigger.
+ */
+export const artifactRuns = pgTable(
+  "artifact_runs",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    sessionId: sessionId(),
+    reason: text("reason", {
+      enum: ["session_ended", "room_finished", "recording_available", "sweep"],
+    }).notNull(),
+    jobId: uuid("job_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("artifact_runs_session_idx").on(t.sessionId)],
 );
 
 export const transcriptSegments = pgTable(

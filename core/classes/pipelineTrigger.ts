@@ -1,0 +1,18 @@
+import type { TenantTx } from "../../db/tenantContext";
+
+/**
+ * Asks for a class's artifact pipeline inside the caller's transaction
+ * (docs/decisions/013): the job and its `artifact_runs` row commit with the
+ * event that called for them, or not at all. Implemented on pg-boss in jobs/
+ * and handed to core through deps, since core never imports a process.
+ * Absent (tests, tools), nothing is queued and the jobs role's sweep finds the
+ * ended class instead.
+ */
+export interface PipelineTrigger {
+  startPipeline(
+    tx: TenantTx,
+    request: { tenantId: string; sessionId: string; reason: PipelineReason },
+  ): Promise<void>;
+}
+
+export type PipelineReason = "session_ended" | "room_finished" | "recording_available";

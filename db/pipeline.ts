@@ -1,0 +1,265 @@
+import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import {
+  artifactRuns,
+  artifacts,
+  chapters,
+  highlights,
+  recordings,
+  sessions,
+  sessionStateEvents,
+  summaries,
+} from "./schema";
+import type { TenantTx } from "./tenantContext";
+
+/*
+ * The artifact pipeline's SQL (DESIGN.md section 9), in one place: its runs,
+ * each stage's status rows in `artifacts`, and the products it writes. Every
+ * write is an upsert keyed by (session, kind, version) or a replace of the
+ * class's rows, so running a stage again leaves the same rows.
+ */
+
+export type ArtifactKind = (typeof artifacts.$inferSelect)["kind"];
+export type ArtifactRow = typeof artifacts.$inferSelect;
+export type RunReason = (typeof artifactRuns.$inferSelect)["reason"];
+
+/** The version of the outputs this code writes; a new one re-derives beside the old. */
+export const ARTIFACT_VERSION = 1;
+
+export async function recordRun(
+  tx: TenantTx,
+  run: { tenantId: string; sessionId: string; reason: RunReason; jobId: string | null },
+): Promise<void> {
+  await tx.insert(artifactRuns).values(run);
+}
+
+/** Ended classes of the current tenant that never had a run, ended at least `before`. */
+export async function endedWithoutRun(tx: TenantTx, before: Date, limit = 100) {
+  return (
+    tx
+      .select({ id: sessions.id, tenantId: sessions.tenantId })
+      .from(sessions)
+      .leftJoin(artifactRuns, eq(artifactRuns.sessionId, sessions.id))
+      .where(
+        and(eq(sessions.status, "ended"), isNull(artifactRuns.id), lte(sessions.endedAt, before)),
+      )
+      .orderBy(asc(sessions.endedAt))
+      .limit(limit)
+      // A class being ended right now, or swept by another pass, is skipped.
+      .for("update", { of: sessions, skipLocked: true })
+  );
+}
+
+/** A stage's rows (one per kind it makes): running, attempt `attempt`, no error, 0 %. */
+export async function markRunning(
+  tx: TenantTx,
+  target: { tenantId: string; sessionId: string; kinds: readonly ArtifactKind[]; attempt: number },
+): Promise<void> {
+  await tx
+    .insert(artifacts)
+    .values(
+      target.kinds.map((kind) => ({
+        tenantId: target.tenantId,
+        sessionId: target.sessionId,
+        kind,
+        version: ARTIFACT_VERSION,
+        status: "running" as const,
+        attempts: target.attempt,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [artifacts.sessionId, artifacts.kind, artifacts.version],
+      set: {
+        status: "running",
+        progress: 0,
+        attempts: target.attempt,
+        error: null,
+        updatedAt: sql`now()`,
+      },
+    });
+}
+
+export async function setProgress(
+  tx: TenantTx,
+  target: { sessionId: string; kinds: readonly ArtifactKind[]; progress: number },
+): Promise<void> {
+  await tx
+    .update(artifacts)
+    .set({
+      progress: Math.max(0, Math.min(100, Math.round(target.progress))),
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(artifacts.sessionId, target.sessionId),
+        eq(artifacts.version, ARTIFACT_VERSION),
+        inArray(artifacts.kind, [...target.kinds]),
+        eq(artifacts.status, "running"),
+      ),
+    );
+}
+
+/** One kind's outcome: succeeded (or skipped, with why) and what it made. */
+export async function markDone(
+  tx: TenantTx,
+  target: {
+    sessionId: string;
+    kind: ArtifactKind;
+    status: "succeeded" | "skipped";
+    output: unknown;
+    storageKey?: string | null;
+  },
+): Promise<void> {
+  await tx
+    .update(artifacts)
+    .set({
+      status: target.status,
+      progress: 100,
+      error: null,
+      output: target.output,
+      storageKey: target.storageKey ?? null,
+      updatedAt: sql`now()`,
+    })
+    .where(kindOf(target.sessionId, target.kind));
+}
+
+/** Failed (to be retried) or dead (retries used up), with the error. */
+export async function markFailed(
+  tx: TenantTx,
+  target: {
+    sessionId: string;
+    kinds: readonly ArtifactKind[];
+    status: "failed" | "dead";
+    error: string;
+    /** Leave rows that already ended (dead, succeeded, skipped) as they are. */
+    onlyUnfinished?: boolean;
+  },
+): Promise<void> {
+  await tx
+    .update(artifacts)
+    .set({
+      status: target.status,
+      error: target.error.slice(0, 2_000),
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(artifacts.sessionId, target.sessionId),
+        eq(artifacts.version, ARTIFACT_VERSION),
+        inArray(artifacts.kind, [...target.kinds]),
+        target.onlyUnfinished
+          ? inArray(artifacts.status, ["pending", "running", "failed"])
+          : undefined,
+      ),
+    );
+}
+
+export function stageRows(tx: TenantTx, sessionId: string) {
+  return tx
+    .select()
+    .from(artifacts)
+    .where(and(eq(artifacts.sessionId, sessionId), eq(artifacts.version, ARTIFACT_VERSION)))
+    .orderBy(asc(artifacts.kind));
+}
+
+export async function artifactOutput(
+  tx: TenantTx,
+  sessionId: string,
+  kind: ArtifactKind,
+): Promise<ArtifactRow | null> {
+  const [row] = await tx.select().from(artifacts).where(kindOf(sessionId, kind));
+  return row ?? null;
+}
+
+/** The class's newest recording that can be processed, if any. */
+export async function availableRecording(tx: TenantTx, sessionId: string) {
+  const [row] = await tx
+    .select()
+    .from(recordings)
+    .where(and(eq(recordings.sessionId, sessionId), eq(recordings.status, "available")))
+    .orderBy(sql`${recordings.endedAt} desc nulls last`)
+    .limit(1);
+  return row ?? null;
+}
+
+export async function classTimes(tx: TenantTx, sessionId: string) {
+  const [row] = await tx
+    .select({
+      title: sessions.title,
+      startedAt: sessions.startedAt,
+      endedAt: sessions.endedAt,
+      status: sessions.status,
+    })
+    .from(sessions)
+    .where(eq(sessions.id, sessionId));
+  return row ?? null;
+}
+
+/** The class's events of the given types, in order (what align and derive read). */
+export function eventsOfTypes(tx: TenantTx, sessionId: string, types: string[]) {
+  return tx
+    .select({
+      sequence: sessionStateEvents.sequence,
+      type: sessionStateEvents.type,
+      payload: sessionStateEvents.payload,
+      occurredAt: sessionStateEvents.occurredAt,
+    })
+    .from(sessionStateEvents)
+    .where(
+      and(eq(sessionStateEvents.sessionId, sessionId), inArray(sessionStateEvents.type, types)),
+    )
+    .orderBy(asc(sessionStateEvents.sequence));
+}
+
+export async function replaceChapters(
+  tx: TenantTx,
+  tenantId: string,
+  sessionId: string,
+  rows: { startMs: number; endMs: number; title: string; summary?: string }[],
+): Promise<void> {
+  await tx.delete(chapters).where(eq(chapters.sessionId, sessionId));
+  if (rows.length === 0) return;
+  await tx
+    .insert(chapters)
+    .values(rows.map((row, position) => ({ tenantId, sessionId, position, ...row })));
+}
+
+export async function replaceHighlights(
+  tx: TenantTx,
+  tenantId: string,
+  sessionId: string,
+  rows: {
+    kind: string;
+    startMs: number;
+    endMs: number;
+    title: string;
+    score: number;
+    sequence: number;
+  }[],
+): Promise<void> {
+  await tx.delete(highlights).where(eq(highlights.sessionId, sessionId));
+  if (rows.length === 0) return;
+  await tx.insert(highlights).values(rows.map((row) => ({ tenantId, sessionId, ...row })));
+}
+
+export async function upsertSummary(
+  tx: TenantTx,
+  tenantId: string,
+  sessionId: string,
+  summary: { body: string; chapterRefs: number[] },
+): Promise<void> {
+  await tx
+    .insert(summaries)
+    .values({ tenantId, sessionId, version: ARTIFACT_VERSION, ...summary })
+    .onConflictDoUpdate({
+      target: [summaries.sessionId, summaries.version],
+      set: { body: summary.body, chapterRefs: summary.chapterRefs },
+    });
+}
+
+function kindOf(sessionId: string, kind: ArtifactKind) {
+  return and(
+    eq(artifacts.sessionId, sessionId),
+    eq(artifacts.kind, kind),
+    eq(artifacts.version, ARTIFACT_VERSION),
+  );
+}
