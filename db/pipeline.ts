@@ -1,14 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import {
-  artifactRuns,
-  artifacts,
-  chapters,
-  highlights,
-  recordings,
-  sessions,
-  sessionStateEvents,
-  summaries,
-} from "./schema";
+import { artifactRuns, artifacts, recordings, sessions, sessionStateEvents } from "./schema";
 import type { TenantTx } from "./tenantContext";
 
 /*
@@ -208,52 +199,6 @@ export function eventsOfTypes(tx: TenantTx, sessionId: string, types: string[]) 
       and(eq(sessionStateEvents.sessionId, sessionId), inArray(sessionStateEvents.type, types)),
     )
     .orderBy(asc(sessionStateEvents.sequence));
-}
-
-export async function replaceChapters(
-  tx: TenantTx,
-  tenantId: string,
-  sessionId: string,
-  rows: { startMs: number; endMs: number; title: string; summary?: string }[],
-): Promise<void> {
-  await tx.delete(chapters).where(eq(chapters.sessionId, sessionId));
-  if (rows.length === 0) return;
-  await tx
-    .insert(chapters)
-    .values(rows.map((row, position) => ({ tenantId, sessionId, position, ...row })));
-}
-
-export async function replaceHighlights(
-  tx: TenantTx,
-  tenantId: string,
-  sessionId: string,
-  rows: {
-    kind: string;
-    startMs: number;
-    endMs: number;
-    title: string;
-    score: number;
-    sequence: number;
-  }[],
-): Promise<void> {
-  await tx.delete(highlights).where(eq(highlights.sessionId, sessionId));
-  if (rows.length === 0) return;
-  await tx.insert(highlights).values(rows.map((row) => ({ tenantId, sessionId, ...row })));
-}
-
-export async function upsertSummary(
-  tx: TenantTx,
-  tenantId: string,
-  sessionId: string,
-  summary: { body: string; chapterRefs: number[] },
-): Promise<void> {
-  await tx
-    .insert(summaries)
-    .values({ tenantId, sessionId, version: ARTIFACT_VERSION, ...summary })
-    .onConflictDoUpdate({
-      target: [summaries.sessionId, summaries.version],
-      set: { body: summary.body, chapterRefs: summary.chapterRefs },
-    });
 }
 
 function kindOf(sessionId: string, kind: ArtifactKind) {

@@ -1,6 +1,7 @@
 import type { Job, JobWithMetadata, PgBoss } from "pg-boss";
 import type { Database } from "../db/client";
 import {
+  ARTIFACT_VERSION,
   classTimes,
   markDone,
   markFailed,
@@ -14,7 +15,7 @@ import type { PipelineTrigger } from "../core/classes/pipelineTrigger";
 import type { Logger } from "../core/platform/logger";
 import { inTransaction } from "./boss";
 import { queueNames, stages, type Stage, type StageJob } from "./queues";
-import { stageBodies, stageKinds, type StageBody } from "./stages";
+import { stageBodies, stageKinds, type StageBody } from "./stages/index";
 
 /*
  * The artifact pipeline's chain (DESIGN.md section 9, docs/decisions/013).
@@ -116,6 +117,8 @@ async function runStage(
       body({
         tenantId,
         sessionId,
+        // One version for now; a re-run (a new version) threads its own through the job.
+        version: ARTIFACT_VERSION,
         tx,
         // Its own transaction, so the progress shows while the stage goes on.
         progress: (percent) =>

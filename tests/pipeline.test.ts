@@ -7,7 +7,7 @@ import type { Logger } from "../core/platform/logger";
 import { withTenant } from "../db/tenantContext";
 import { pipelineTrigger, queueRun, startPipelineWorkers } from "../jobs/pipeline";
 import { queueNames } from "../jobs/queues";
-import { stageBodies, type StageBody } from "../jobs/stages";
+import { stageBodies, type StageBody } from "../jobs/stages/index";
 import { sweepEndedClasses } from "../jobs/sweep";
 import { scheduleDemoClass } from "./support/classFixtures";
 import { connect } from "./support/fixtures";

@@ -116,6 +116,8 @@ export const transcriptSegments = pgTable(
     tenantId: tenantId(),
     sessionId: sessionId(),
     recordingId: uuid("recording_id").references(() => recordings.id, { onDelete: "cascade" }),
+    /** The pipeline run's version (artifacts.version) that wrote it. */
+    version: integer("version").notNull().default(1),
     startMs: integer("start_ms").notNull(),
     endMs: integer("end_ms").notNull(),
     speakerUserId: uuid("speaker_user_id").references(() => users.id, { onDelete: "set null" }),
@@ -127,7 +129,7 @@ export const transcriptSegments = pgTable(
     ),
   },
   (t) => [
-    index("transcript_segments_session_start_idx").on(t.sessionId, t.startMs),
+    index("transcript_segments_session_start_idx").on(t.sessionId, t.version, t.startMs),
     index("transcript_segments_search_idx").using("gin", t.searchVector),
   ],
 );
@@ -138,6 +140,7 @@ export const chapters = pgTable(
     id: id(),
     tenantId: tenantId(),
     sessionId: sessionId(),
+    version: integer("version").notNull().default(1),
     position: integer("position").notNull(),
     startMs: integer("start_ms").notNull(),
     endMs: integer("end_ms").notNull(),
@@ -145,7 +148,9 @@ export const chapters = pgTable(
     summary: text("summary").notNull().default(""),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("chapters_session_position_key").on(t.sessionId, t.position)],
+  (t) => [
+    uniqueIndex("chapters_session_version_position_key").on(t.sessionId, t.version, t.position),
+  ],
 );
 
 export const highlights = pgTable(
@@ -154,6 +159,7 @@ export const highlights = pgTable(
     id: id(),
     tenantId: tenantId(),
     sessionId: sessionId(),
+    version: integer("version").notNull().default(1),
     kind: text("kind").notNull(),
     startMs: integer("start_ms").notNull(),
     endMs: integer("end_ms").notNull(),
@@ -162,7 +168,7 @@ export const highlights = pgTable(
     sequence: bigint("sequence", { mode: "number" }),
     createdAt: createdAt(),
   },
-  (t) => [index("highlights_session_start_idx").on(t.sessionId, t.startMs)],
+  (t) => [index("highlights_session_start_idx").on(t.sessionId, t.version, t.startMs)],
 );
 
 export const summaries = pgTable(

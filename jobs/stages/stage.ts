@@ -1,0 +1,33 @@
+import type { ArtifactKind } from "../../db/pipeline";
+import type { TenantTx } from "../../db/tenantContext";
+
+/*
+ * What a stage is. A body reads in one transaction and returns what to write;
+ * the worker writes it with the stage's status and the next stage's job in
+ * another (jobs/pipeline.ts), so a stage that dies half-way has written nothing.
+ */
+
+export type KindOutcome =
+  | { status: "succeeded"; output: unknown; storageKey?: string | null }
+  | { status: "skipped"; reason: string };
+
+export interface StageResult {
+  outcomes: Partial<Record<ArtifactKind, KindOutcome>>;
+  write?: (tx: TenantTx) => Promise<void>;
+}
+
+export interface StageContext {
+  tenantId: string;
+  sessionId: string;
+  /** The run's artifact version: outputs are written under it, beside earlier ones. */
+  version: number;
+  tx: TenantTx;
+  progress(percent: number): Promise<void>;
+}
+
+export type StageBody = (ctx: StageContext) => Promise<StageResult>;
+
+export const skipped = (reason: string): KindOutcome => ({ status: "skipped", reason });
+
+export const NO_RECORDING = "no recording";
+export const NO_TRANSCRIPT = "no transcript";
