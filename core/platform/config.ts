@@ -115,6 +115,25 @@ const envSchema = z
     PIPELINE_SWEEP_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
     /** How often a jobs process takes back jobs whose worker died (past their time limit). */
     JOBS_SUPERVISE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+    /** Transcription engine: pocketsphinx (offline, Debian's packages), whisper (WHISPER_MODEL), openai (TRANSCRIBE_URL). */
+    TRANSCRIBER: z.enum(["pocketsphinx", "whisper", "openai"]).default("pocketsphinx"),
+    /** A whisper.cpp ggml model file, for TRANSCRIBER=whisper. */
+    WHISPER_MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+    /** An OpenAI-compatible transcription endpoint (…/v1/audio/transcriptions), for TRANSCRIBER=openai. */
+    TRANSCRIBE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    TRANSCRIBE_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+    TRANSCRIBE_MODEL: z.string().min(1).default("whisper-1"),
+    /** An OpenAI-compatible chat endpoint (…/v1/chat/completions) for summaries; unset: extractive. */
+    SUMMARY_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    SUMMARY_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+    SUMMARY_MODEL: z.string().min(1).default("gpt-4o-mini"),
+    /** The ffmpeg binary the pipeline normalises audio with (Debian's `ffmpeg`). */
+    FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
+    /** Audio pieces transcribed at once (default: the machine's cores). */
+    PIPELINE_PARALLEL_PIECES: z.preprocess(
+      emptyAsUndefined,
+      z.coerce.number().int().min(1).max(64).optional(),
+    ),
     SEED_DEMO: z.preprocess(
       emptyAsUndefined,
       z
@@ -146,6 +165,20 @@ const envSchema = z
           });
         }
       }
+    }
+    if (env.TRANSCRIBER === "openai" && !env.TRANSCRIBE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TRANSCRIBE_URL"],
+        message: "is required when TRANSCRIBER=openai",
+      });
+    }
+    if (env.TRANSCRIBER === "whisper" && !env.WHISPER_MODEL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WHISPER_MODEL"],
+        message: "is required when TRANSCRIBER=whisper",
+      });
     }
     if (env.NODE_ENV !== "production") return;
     if (!env.DATABASE_URL) {
