@@ -1,5 +1,7 @@
 import type { ArtifactKind } from "../../db/pipeline";
 import type { TenantTx } from "../../db/tenantContext";
+import type { Transcriber } from "../../core/artifacts/transcriber";
+import type { Storage } from "../../core/platform/storage";
 
 /*
  * What a stage is. A body reads in one transaction and returns what to write;
@@ -23,6 +25,22 @@ export interface StageContext {
   version: number;
   tx: TenantTx;
   progress(percent: number): Promise<void>;
+  /** What the stages work with, made once per worker (jobs/role.ts); absent, a stage that needs it fails with why. */
+  deps?: StageDeps;
+}
+
+/**
+ * Storage (recordings and decks in; audio, peaks and captions out), ffmpeg,
+ * the transcriber and the optional summary model.
+ */
+export interface StageDeps {
+  storage: Storage;
+  ffmpegPath: string;
+  transcriber: Transcriber;
+  /** Pieces transcribed at once. */
+  parallelPieces: number;
+  /** An OpenAI-compatible chat endpoint (SUMMARY_URL, SUMMARY_API_KEY, SUMMARY_MODEL); unset: extractive. */
+  summary?: { url: string; apiKey?: string; model: string };
 }
 
 export type StageBody = (ctx: StageContext) => Promise<StageResult>;
