@@ -1,5 +1,12 @@
-import { and, eq } from "drizzle-orm";
-import { chapters, highlights, summaries, transcriptSegments } from "./schema";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import {
+  chapters,
+  highlights,
+  recordings,
+  sessionStateEvents,
+  summaries,
+  transcriptSegments,
+} from "./schema";
 import type { TenantTx } from "./tenantContext";
 
 /*
@@ -90,4 +97,120 @@ export async function upsertSummary(
       target: [summaries.sessionId, summaries.version],
       set: { body: summary.body, chapterRefs: summary.chapterRefs },
     });
+}
+
+/*
+ * What align and derive read: the class's log with its actors (speaker
+ * attribution needs who started a recording), its recordings, and the
+ * transcript of one version; and what align writes back onto the segments.
+ */
+
+export function classLog(tx: TenantTx, sessionId: string, types: readonly string[]) {
+  return tx
+    .select({
+      sequence: sessionStateEvents.sequence,
+      type: sessionStateEvents.type,
+      actorUserId: sessionStateEvents.actorUserId,
+      payload: sessionStateEvents.payload,
+      occurredAt: sessionStateEvents.occurredAt,
+    })
+    .from(sessionStateEvents)
+    .where(
+      and(
+        eq(sessionStateEvents.sessionId, sessionId),
+        inArray(sessionStateEvents.type, [...types]),
+      ),
+    )
+    .orderBy(asc(sessionStateEvents.sequence));
+}
+
+export function classRecordings(tx: TenantTx, sessionId: string) {
+  return tx
+    .select({ id: recordings.id, source: recordings.source, startedAt: recordings.startedAt })
+    .from(recordings)
+    .where(eq(recordings.sessionId, sessionId))
+    .orderBy(asc(recordings.startedAt));
+}
+
+export function transcriptOf(tx: TenantTx, sessionId: string, version: number) {
+  return tx
+    .select({
+      id: transcriptSegments.id,
+      recordingId: transcriptSegments.recordingId,
+      startMs: transcriptSegments.startMs,
+      endMs: transcriptSegments.endMs,
+      speakerUserId: transcriptSegments.speakerUserId,
+      speakerLabel: transcriptSegments.speakerLabel,
+      text: transcriptSegments.text,
+      words: transcriptSegments.words,
+    })
+    .from(transcriptSegments)
+    .where(
+      and(eq(transcriptSegments.sessionId, sessionId), eq(transcriptSegments.version, version)),
+    )
+    .orderBy(
+      asc(transcriptSegments.recordingId),
+      asc(transcriptSegments.startMs),
+      asc(transcriptSegments.id),
+    );
+}
+
+/** Who spoke each segment of one version, in one statement. */
+export async function setSpeakers(
+  tx: TenantTx,
+  target: OutputTarget,
+  rows: { id: string; speakerUserId: string | null; speakerLabel: string | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const values = sql.join(
+    rows.map((r) => sql`(${r.id}::uuid, ${r.speakerUserId}::uuid, ${r.speakerLabel}::text)`),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    update transcript_segments as t
+       set speaker_user_id = v.speaker_user_id, speaker_label = v.speaker_label
+      from (values ${values}) as v (id, speaker_user_id, speaker_label)
+     where t.id = v.id and t.session_id = ${target.sessionId} and t.version = ${target.version}`);
+}
+
+export interface TranscriptHit {
+  id: string;
+  startMs: number;
+  endMs: number;
+  text: string;
+  speakerLabel: string | null;
+  rank: number;
+}
+
+/** Segments of one version matching a search as people type it (quotes, or, -word). */
+export async function searchTranscript(
+  tx: TenantTx,
+  sessionId: string,
+  version: number,
+  query: string,
+  limit = 50,
+): Promise<TranscriptHit[]> {
+  const q = sql`websearch_to_tsquery('english', ${query})`;
+  return tx
+    .select({
+      id: transcriptSegments.id,
+      startMs: transcriptSegments.startMs,
+      endMs: transcriptSegments.endMs,
+      text: transcriptSegments.text,
+      speakerLabel: transcriptSegments.speakerLabel,
+      rank: sql<number>`ts_rank(${transcriptSegments.searchVector}, ${q})`.mapWith(Number),
+    })
+    .from(transcriptSegments)
+    .where(
+      and(
+        eq(transcriptSegments.sessionId, sessionId),
+        eq(transcriptSegments.version, version),
+        sql`${transcriptSegments.searchVector} @@ ${q}`,
+      ),
+    )
+    .orderBy(
+      sql`ts_rank(${transcriptSegments.searchVector}, ${q}) desc`,
+      asc(transcriptSegments.startMs),
+    )
+    .limit(limit);
 }

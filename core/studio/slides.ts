@@ -25,7 +25,8 @@ export interface SlidesDeps extends Pick<LifecycleDeps, "db" | "pool"> {
 
 export type Deck = EventPayload<"slides.deck_added">;
 
-const deckKey = (tenantId: string, sessionId: string, deckId: string) =>
+/** Where a class's deck is kept in Storage (the pipeline reads slide text from it). */
+export const deckKey = (tenantId: string, sessionId: string, deckId: string) =>
   `decks/${tenantId}/${sessionId}/${deckId}.pdf`;
 
 export async function addDeck(

@@ -1,32 +1,63 @@
-import { classTimes, eventsOfTypes } from "../../db/pipeline";
+import {
+  AROUND_EVENTS,
+  classTimeline,
+  placeSegments,
+  SPEAKER_EVENTS,
+  TIMELINE_EVENTS,
+  type LogEvent,
+} from "../../core/artifacts/alignment";
+import { classLog, classRecordings, transcriptOf } from "../../db/artifactOutputs";
+import { classTimes } from "../../db/pipeline";
 import type { TenantTx } from "../../db/tenantContext";
 
-interface Span {
-  startMs: number;
-  endMs: number;
-  title: string;
+/** Every event type align and derive read from the log. */
+const CLASS_EVENTS = [
+  ...new Set([
+    "session.started",
+    "session.ended",
+    "slides.deck_added",
+    "scene.created",
+    "scene.updated",
+    "scene.deleted",
+    "question.asked",
+    "question.upvoted",
+    "question.answered",
+    "question.dismissed",
+    "poll.created",
+    "poll.opened",
+    "poll.voted",
+    "poll.closed",
+    "chat.posted",
+    "hand.raised",
+    "cta.shown",
+    "cta.hidden",
+    ...TIMELINE_EVENTS,
+    ...SPEAKER_EVENTS,
+    ...AROUND_EVENTS,
+  ]),
+];
+
+/**
+ * A class as align and derive see it: its log, its timeline (what was on show
+ * when, from `session.started`), its recordings and one version's transcript
+ * placed on that timeline.
+ */
+export async function readClass(tx: TenantTx, sessionId: string, version: number) {
+  const times = await classTimes(tx, sessionId);
+  const events: LogEvent[] = (await classLog(tx, sessionId, CLASS_EVENTS)).map((e) => ({
+    ...e,
+    sequence: Number(e.sequence),
+  }));
+  const startedEvent = events.find((e) => e.type === "session.started")?.occurredAt ?? null;
+  const endedEvent = events.find((e) => e.type === "session.ended")?.occurredAt ?? null;
+  const timeline = classTimeline(events, {
+    startedAt: times?.startedAt ?? startedEvent,
+    endedAt: times?.endedAt ?? endedEvent,
+  });
+  const recordings = await classRecordings(tx, sessionId);
+  const transcript = await transcriptOf(tx, sessionId, version);
+  const segments = placeSegments(transcript, { events, recordings, timeline });
+  return { title: times?.title ?? "Class", events, timeline, recordings, transcript, segments };
 }
 
-/** The class cut where the slide or scene changed, from its start to its end. */
-export async function classTimeline(tx: TenantTx, sessionId: string) {
-  const times = await classTimes(tx, sessionId);
-  const events = await eventsOfTypes(tx, sessionId, ["slide.changed", "scene.changed"]);
-  const startedAt = times?.startedAt ?? events[0]?.occurredAt ?? new Date(0);
-  const endMs = Math.max(0, (times?.endedAt ?? startedAt).getTime() - startedAt.getTime());
-  const at = (date: Date) => Math.min(endMs, Math.max(0, date.getTime() - startedAt.getTime()));
-  const spans: Span[] = [];
-  for (const event of events) {
-    const payload = event.payload as { page?: number; sceneId?: string };
-    const title = event.type === "slide.changed" ? `Slide ${payload.page}` : "Scene change";
-    const startMs = at(event.occurredAt);
-    const last = spans.at(-1);
-    if (last?.title === title) continue;
-    if (last && last.startMs === startMs) spans.pop();
-    if (spans.length === 0 && startMs > 0)
-      spans.push({ startMs: 0, endMs: startMs, title: "Opening" });
-    spans.push({ startMs, endMs, title });
-  }
-  for (let i = 0; i < spans.length - 1; i++) spans[i]!.endMs = spans[i + 1]!.startMs;
-  if (spans.length === 0) spans.push({ startMs: 0, endMs, title: times?.title ?? "Class" });
-  return { startedAt, spans };
-}
+export type ClassRecord = Awaited<ReturnType<typeof readClass>>;
