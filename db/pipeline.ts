@@ -1,26 +1,57 @@
-import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
-import { artifactRuns, artifacts, recordings, sessions, sessionStateEvents } from "./schema";
+import { and, asc, desc, eq, inArray, isNull, lt, lte, max, sql } from "drizzle-orm";
+import {
+  artifactKinds,
+  artifactRuns,
+  artifacts,
+  chapters,
+  highlights,
+  recordings,
+  sessions,
+  sessionStateEvents,
+  summaries,
+  transcriptSegments,
+} from "./schema";
 import type { TenantTx } from "./tenantContext";
 
 /*
  * The artifact pipeline's SQL (DESIGN.md section 9), in one place: its runs,
  * each stage's status rows in `artifacts`, and the products it writes. Every
  * write is an upsert keyed by (session, kind, version) or a replace of the
- * class's rows, so running a stage again leaves the same rows.
+ * class's rows, so running a stage again leaves the same rows. A run writes
+ * one version (artifact_runs.version, carried by its jobs); earlier versions
+ * stay until a newer one has finished every kind (`dropEarlierVersions`).
  */
 
 export type ArtifactKind = (typeof artifacts.$inferSelect)["kind"];
 export type ArtifactRow = typeof artifacts.$inferSelect;
 export type RunReason = (typeof artifactRuns.$inferSelect)["reason"];
 
-/** The version of the outputs this code writes; a new one re-derives beside the old. */
-export const ARTIFACT_VERSION = 1;
+/** The version a class's first run writes. */
+export const FIRST_VERSION = 1;
+
+/** A kind is finished for good when it succeeded or had nothing to work on. */
+export const FINISHED: readonly ArtifactRow["status"][] = ["succeeded", "skipped"];
 
 export async function recordRun(
   tx: TenantTx,
-  run: { tenantId: string; sessionId: string; reason: RunReason; jobId: string | null },
+  run: {
+    tenantId: string;
+    sessionId: string;
+    reason: RunReason;
+    version: number;
+    jobId: string | null;
+  },
 ): Promise<void> {
   await tx.insert(artifactRuns).values(run);
+}
+
+/** The highest version any run of the class was queued for; null before its first run. */
+export async function latestRunVersion(tx: TenantTx, sessionId: string): Promise<number | null> {
+  const [row] = await tx
+    .select({ version: max(artifactRuns.version) })
+    .from(artifactRuns)
+    .where(eq(artifactRuns.sessionId, sessionId));
+  return row?.version ?? null;
 }
 
 /** Ended classes of the current tenant that never had a run, ended at least `before`. */
@@ -43,7 +74,13 @@ export async function endedWithoutRun(tx: TenantTx, before: Date, limit = 100) {
 /** A stage's rows (one per kind it makes): running, attempt `attempt`, no error, 0 %. */
 export async function markRunning(
   tx: TenantTx,
-  target: { tenantId: string; sessionId: string; kinds: readonly ArtifactKind[]; attempt: number },
+  target: {
+    tenantId: string;
+    sessionId: string;
+    version: number;
+    kinds: readonly ArtifactKind[];
+    attempt: number;
+  },
 ): Promise<void> {
   await tx
     .insert(artifacts)
@@ -52,7 +89,7 @@ export async function markRunning(
         tenantId: target.tenantId,
         sessionId: target.sessionId,
         kind,
-        version: ARTIFACT_VERSION,
+        version: target.version,
         status: "running" as const,
         attempts: target.attempt,
       })),
@@ -71,7 +108,7 @@ export async function markRunning(
 
 export async function setProgress(
   tx: TenantTx,
-  target: { sessionId: string; kinds: readonly ArtifactKind[]; progress: number },
+  target: { sessionId: string; version: number; kinds: readonly ArtifactKind[]; progress: number },
 ): Promise<void> {
   await tx
     .update(artifacts)
@@ -82,7 +119,7 @@ export async function setProgress(
     .where(
       and(
         eq(artifacts.sessionId, target.sessionId),
-        eq(artifacts.version, ARTIFACT_VERSION),
+        eq(artifacts.version, target.version),
         inArray(artifacts.kind, [...target.kinds]),
         eq(artifacts.status, "running"),
       ),
@@ -94,6 +131,7 @@ export async function markDone(
   tx: TenantTx,
   target: {
     sessionId: string;
+    version: number;
     kind: ArtifactKind;
     status: "succeeded" | "skipped";
     output: unknown;
@@ -110,7 +148,7 @@ export async function markDone(
       storageKey: target.storageKey ?? null,
       updatedAt: sql`now()`,
     })
-    .where(kindOf(target.sessionId, target.kind));
+    .where(kindOf(target.sessionId, target.kind, target.version));
 }
 
 /** Failed (to be retried) or dead (retries used up), with the error. */
@@ -118,6 +156,7 @@ export async function markFailed(
   tx: TenantTx,
   target: {
     sessionId: string;
+    version: number;
     kinds: readonly ArtifactKind[];
     status: "failed" | "dead";
     error: string;
@@ -135,7 +174,7 @@ export async function markFailed(
     .where(
       and(
         eq(artifacts.sessionId, target.sessionId),
-        eq(artifacts.version, ARTIFACT_VERSION),
+        eq(artifacts.version, target.version),
         inArray(artifacts.kind, [...target.kinds]),
         target.onlyUnfinished
           ? inArray(artifacts.status, ["pending", "running", "failed"])
@@ -144,21 +183,83 @@ export async function markFailed(
     );
 }
 
+/** The class's status rows of every version it still has, oldest version first. */
 export function stageRows(tx: TenantTx, sessionId: string) {
   return tx
     .select()
     .from(artifacts)
-    .where(and(eq(artifacts.sessionId, sessionId), eq(artifacts.version, ARTIFACT_VERSION)))
-    .orderBy(asc(artifacts.kind));
+    .where(eq(artifacts.sessionId, sessionId))
+    .orderBy(asc(artifacts.version), asc(artifacts.kind));
 }
 
+/** Every version of the class that was queued, with its newest run's reason and time. */
+export async function runVersions(tx: TenantTx, sessionId: string) {
+  return tx
+    .select({
+      version: artifactRuns.version,
+      queuedAt: max(artifactRuns.createdAt),
+    })
+    .from(artifactRuns)
+    .where(eq(artifactRuns.sessionId, sessionId))
+    .groupBy(artifactRuns.version)
+    .orderBy(asc(artifactRuns.version));
+}
+
+/**
+ * One kind's row of `version`; without one, of the class's newest version
+ * that has it (the run in progress is always the newest to have started it).
+ */
 export async function artifactOutput(
   tx: TenantTx,
   sessionId: string,
   kind: ArtifactKind,
+  version?: number,
 ): Promise<ArtifactRow | null> {
-  const [row] = await tx.select().from(artifacts).where(kindOf(sessionId, kind));
+  const [row] = await tx
+    .select()
+    .from(artifacts)
+    .where(
+      version === undefined
+        ? and(eq(artifacts.sessionId, sessionId), eq(artifacts.kind, kind))
+        : kindOf(sessionId, kind, version),
+    )
+    .orderBy(desc(artifacts.version))
+    .limit(1);
   return row ?? null;
+}
+
+/** True when every kind of `version` has finished for good (succeeded or skipped). */
+export async function versionFinished(
+  tx: TenantTx,
+  sessionId: string,
+  version: number,
+): Promise<boolean> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(artifacts)
+    .where(
+      and(
+        eq(artifacts.sessionId, sessionId),
+        eq(artifacts.version, version),
+        inArray(artifacts.status, [...FINISHED]),
+      ),
+    );
+  return (row?.n ?? 0) === artifactKinds.length;
+}
+
+/**
+ * Delete the class's outputs and status rows of every version before
+ * `version`, once `version` has finished: a re-run replaces what readers see
+ * only when it has something whole to show instead.
+ */
+export async function dropEarlierVersions(
+  tx: TenantTx,
+  sessionId: string,
+  version: number,
+): Promise<void> {
+  for (const table of [transcriptSegments, chapters, highlights, summaries, artifacts]) {
+    await tx.delete(table).where(and(eq(table.sessionId, sessionId), lt(table.version, version)));
+  }
 }
 
 /** The class's newest recording that can be processed, if any. */
@@ -201,10 +302,10 @@ export function eventsOfTypes(tx: TenantTx, sessionId: string, types: string[]) 
     .orderBy(asc(sessionStateEvents.sequence));
 }
 
-function kindOf(sessionId: string, kind: ArtifactKind) {
+function kindOf(sessionId: string, kind: ArtifactKind, version: number) {
   return and(
     eq(artifacts.sessionId, sessionId),
     eq(artifacts.kind, kind),
-    eq(artifacts.version, ARTIFACT_VERSION),
+    eq(artifacts.version, version),
   );
 }

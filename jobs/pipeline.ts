@@ -1,13 +1,16 @@
 import type { Job, JobWithMetadata, PgBoss } from "pg-boss";
 import type { Database } from "../db/client";
 import {
-  ARTIFACT_VERSION,
   classTimes,
+  dropEarlierVersions,
+  FIRST_VERSION,
+  latestRunVersion,
   markDone,
   markFailed,
   markRunning,
   recordRun,
   setProgress,
+  versionFinished,
   type RunReason,
 } from "../db/pipeline";
 import { withTenant, type TenantTx } from "../db/tenantContext";
@@ -16,6 +19,7 @@ import type { Logger } from "../core/platform/logger";
 import { inTransaction } from "./boss";
 import { queueNames, stages, type Stage, type StageJob } from "./queues";
 import { stageBodies, stageKinds, type StageBody } from "./stages/index";
+import type { StageDeps } from "./stages/stage";
 
 /*
  * The artifact pipeline's chain (DESIGN.md section 9, docs/decisions/013).
@@ -26,24 +30,34 @@ import { stageBodies, stageKinds, type StageBody } from "./stages/index";
  * or, if its worker died, after the job's expiry) to start again. A failure is
  * recorded on the rows (failed while retries are left, dead on the last) and
  * pg-boss retries with exponential backoff, then dead-letters the job.
+ *
+ * Every job carries its run's version. The last stage of a version that
+ * finished every kind deletes the class's earlier versions in its commit, so
+ * readers always have one whole version to show.
  */
 
 export interface PipelineJob extends StageJob {
   stage: Stage;
+  version: number;
 }
 
-/** Send a class's first stage inside `tx`, with the run that explains it. */
+/**
+ * Send a class's first stage inside `tx`, with the run that explains it.
+ * Without a version, the class's current one (its highest, or the first):
+ * a trigger redoes that version in place; only a re-run asks for a new one.
+ */
 export async function queueRun(
   boss: PgBoss,
   tx: TenantTx,
-  run: { tenantId: string; sessionId: string; reason: RunReason },
+  run: { tenantId: string; sessionId: string; reason: RunReason; version?: number },
 ): Promise<string | null> {
-  const data: PipelineJob = { ...run, stage: "ingest" };
+  const version = run.version ?? (await latestRunVersion(tx, run.sessionId)) ?? FIRST_VERSION;
+  const data: PipelineJob = { ...run, version, stage: "ingest" };
   const jobId = await boss.send(queueNames.ingest, data, {
     db: inTransaction(tx),
     singletonKey: run.sessionId,
   });
-  await recordRun(tx, { ...run, jobId });
+  await recordRun(tx, { ...run, version, jobId });
   return jobId;
 }
 
@@ -70,6 +84,11 @@ export function pipelineTrigger(boss: PgBoss, log: Logger): PipelineTrigger {
         );
       }
     },
+    async rerunPipeline(tx, request) {
+      const version = ((await latestRunVersion(tx, request.sessionId)) ?? 0) + 1;
+      await queueRun(boss, tx, { ...request, reason: "rerun", version });
+      return { version };
+    },
   };
 }
 
@@ -80,6 +99,8 @@ export interface PipelineWorkerOptions {
   /** Replace stage bodies (tests). */
   bodies?: Partial<Record<Stage, StageBody>>;
   pollingIntervalSeconds?: number;
+  /** Storage, ffmpeg and the transcriber for ingest and transcribe. */
+  deps?: StageDeps;
 }
 
 const nextStage = (stage: Stage): Stage | null => stages[stages.indexOf(stage) + 1] ?? null;
@@ -109,21 +130,24 @@ async function runStage(
 ): Promise<void> {
   const { db, boss } = options;
   const { tenantId, sessionId } = job.data;
+  const version = job.data.version ?? FIRST_VERSION;
   const kinds = stageKinds[stage];
   const attempt = job.retryCount + 1;
-  await withTenant(db, tenantId, (tx) => markRunning(tx, { tenantId, sessionId, kinds, attempt }));
+  await withTenant(db, tenantId, (tx) =>
+    markRunning(tx, { tenantId, sessionId, version, kinds, attempt }),
+  );
   try {
     const result = await withTenant(db, tenantId, (tx) =>
       body({
         tenantId,
         sessionId,
-        // One version for now; a re-run (a new version) threads its own through the job.
-        version: ARTIFACT_VERSION,
+        version,
         tx,
+        deps: options.deps,
         // Its own transaction, so the progress shows while the stage goes on.
         progress: (percent) =>
           withTenant(db, tenantId, (own) =>
-            setProgress(own, { sessionId, kinds, progress: percent }),
+            setProgress(own, { sessionId, version, kinds, progress: percent }),
           ),
       }),
     );
@@ -133,6 +157,7 @@ async function runStage(
         const outcome = result.outcomes[kind] ?? { status: "skipped", reason: "not made" };
         await markDone(tx, {
           sessionId,
+          version,
           kind,
           ...(outcome.status === "succeeded"
             ? { status: "succeeded", output: outcome.output, storageKey: outcome.storageKey }
@@ -141,17 +166,25 @@ async function runStage(
       }
       const next = nextStage(stage);
       if (next) {
-        const data: PipelineJob = { ...job.data, stage: next };
+        const data: PipelineJob = { ...job.data, version, stage: next };
         await boss.send(queueNames[next], data, {
           db: inTransaction(tx),
           singletonKey: sessionId,
         });
+      } else if (await versionFinished(tx, sessionId, version)) {
+        await dropEarlierVersions(tx, sessionId, version);
       }
     });
   } catch (error) {
     const last = attempt > job.retryLimit;
     await withTenant(db, tenantId, (tx) =>
-      markFailed(tx, { sessionId, kinds, status: last ? "dead" : "failed", error: message(error) }),
+      markFailed(tx, {
+        sessionId,
+        version,
+        kinds,
+        status: last ? "dead" : "failed",
+        error: message(error),
+      }),
     ).catch((mark: unknown) =>
       options.log.error({ err: mark, sessionId, stage }, "could not record a stage's failure"),
     );
@@ -170,6 +203,7 @@ async function buryStage(options: PipelineWorkerOptions, job: Job<PipelineJob>):
   await withTenant(options.db, tenantId, (tx) =>
     markFailed(tx, {
       sessionId,
+      version: job.data.version ?? FIRST_VERSION,
       kinds: stageKinds[stage].slice(),
       status: "dead",
       error: "gave up after its last attempt (the worker stopped or timed out)",

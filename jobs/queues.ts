@@ -28,6 +28,11 @@ export interface StageJob {
   tenantId: string;
   sessionId: string;
   reason: string;
+  /**
+   * The artifact version the run writes (artifact_runs.version). Jobs queued
+   * before versions were carried have none and write version 1.
+   */
+  version?: number;
 }
 
 export interface RetryPolicy {

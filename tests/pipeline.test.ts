@@ -78,7 +78,7 @@ const finishedWithoutRecording = [
   { kind: "captions", status: "skipped", output: { reason: "no transcript" } },
   { kind: "chapters", status: "succeeded" },
   { kind: "highlights", status: "succeeded" },
-  { kind: "summary", status: "skipped", output: { reason: "no transcript" } },
+  { kind: "summary", status: "succeeded", output: { source: "extractive", note: "no transcript" } },
   { kind: "transcript", status: "skipped", output: { reason: "no recording" } },
 ];
 

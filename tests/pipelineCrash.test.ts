@@ -150,9 +150,19 @@ it("a jobs process killed mid-stage leaves a job another process finishes, with 
     { kind: "alignment", status: "succeeded", output: expect.anything(), error: null },
     { kind: "audio", status: "skipped", output: { reason: "no recording" }, error: null },
     { kind: "captions", status: "skipped", output: { reason: "no transcript" }, error: null },
-    { kind: "chapters", status: "succeeded", output: { count: 1, source: "slides" }, error: null },
-    { kind: "highlights", status: "succeeded", output: { count: 0 }, error: null },
-    { kind: "summary", status: "skipped", output: { reason: "no transcript" }, error: null },
+    {
+      kind: "chapters",
+      status: "succeeded",
+      output: { count: 1, sources: ["class"] },
+      error: null,
+    },
+    { kind: "highlights", status: "succeeded", output: { count: 0, kinds: {} }, error: null },
+    {
+      kind: "summary",
+      status: "succeeded",
+      output: { source: "extractive", note: "no transcript", chapters: 1 },
+      error: null,
+    },
     { kind: "transcript", status: "skipped", output: { reason: "no recording" }, error: null },
   ]);
   expect(b.runs).toBe(1);

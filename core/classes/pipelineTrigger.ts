@@ -9,10 +9,20 @@ import type { TenantTx } from "../../db/tenantContext";
  * ended class instead.
  */
 export interface PipelineTrigger {
+  /** Run the class's current version again (or its first); a failure to queue is left to the sweep. */
   startPipeline(
     tx: TenantTx,
     request: { tenantId: string; sessionId: string; reason: PipelineReason },
   ): Promise<void>;
+  /**
+   * Queue a new version (the highest so far + 1), beside the ones the class
+   * has, which stay until it has finished. Someone asked for it, so a failure
+   * to queue is thrown (and rolls back `tx`), never left to the sweep.
+   */
+  rerunPipeline(
+    tx: TenantTx,
+    request: { tenantId: string; sessionId: string },
+  ): Promise<{ version: number }>;
 }
 
 export type PipelineReason = "session_ended" | "room_finished" | "recording_available";

@@ -113,6 +113,8 @@ const classMatrix: Record<SessionAction, [C, C, C, C, C, C, C]> = {
   "media:publish": ["Y", "Y", "-", "-", "-", "-", "Y"],
   "media:subscribe": ["Y", "Y", "Y", "Y", "Y", "Y", "Y"],
   "media:hidden": ["-", "-", "-", "Y", "-", "-", "-"],
+  "artifacts:view": ["Y", "Y", "-", "-", "-", "-", "-"],
+  "artifacts:rerun": ["Y", "-", "-", "-", "-", "-", "-"],
 };
 
 /** A typical resource for a class action; for participant changes, letting a student draw. */
@@ -314,6 +316,27 @@ describe("boundaries", () => {
       expect(can(member("admin"), action, classResource(action))).toBe(false);
     },
   );
+
+  it("gives school owners and admins a class's records (artifacts) from their place, nothing live", () => {
+    const observer = { sessionId: CLASS, role: "observer" as const, grants: [] };
+    for (const role of ["owner", "admin"] as const) {
+      for (const action of Object.keys(classMatrix) as SessionAction[]) {
+        const expected =
+          action.startsWith("artifacts:") ||
+          action === "session:join" ||
+          action === "media:subscribe" ||
+          action === "media:hidden";
+        expect(
+          can(member(role, observer), action, classResource(action)),
+          `${role} ${action}`,
+        ).toBe(expected);
+      }
+    }
+    // A teacher of the school watching someone else's class is no admin.
+    expect(
+      can(member("teacher", observer), "artifacts:view", classResource("artifacts:view")),
+    ).toBe(false);
+  });
 
   it("throws a typed error from assertCan", () => {
     const resource: Resource = { tenantId: T, kind: "audit_log" };

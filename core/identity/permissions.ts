@@ -49,7 +49,13 @@ type TenantRule = {
   roles: Partial<Record<TenantRole, Access>>;
   note?: string;
 };
-type SessionRule = { roles: readonly SessionRole[]; grants?: readonly Grant[]; note?: string };
+type SessionRule = {
+  roles: readonly SessionRole[];
+  grants?: readonly Grant[];
+  /** School roles that may, whatever their place in the class (they still need one). */
+  schoolRoles?: readonly TenantRole[];
+  note?: string;
+};
 
 const OWNER_ONLY_NOTE = "owner/admin roles: owner only; never one's own";
 
@@ -87,6 +93,8 @@ const tenantRules = {
  * (whatever the role). Tenant owners and admins who are not participants of the
  * class get none of these: powers in a live class come from being in it, so a
  * school admin sees a class (`session:view`) but must join it to act in it.
+ * The few rules with `schoolRoles` are about the class's records, not the
+ * class itself: those school roles have them from their place as observers.
  */
 const sessionRules = {
   "session:start": { roles: ["host", "co_teacher"] },
@@ -120,6 +128,9 @@ const sessionRules = {
   "media:subscribe": { roles: ["host", "co_teacher", "student", "observer"] },
   // Not a power but a property, for LiveKit's `hidden` grant: observers are invisible.
   "media:hidden": { roles: ["observer"] },
+  // After the class: its artifact pipeline's status, and running it again (a new version).
+  "artifacts:view": { roles: ["host", "co_teacher"], schoolRoles: ["owner", "admin"] },
+  "artifacts:rerun": { roles: ["host"], schoolRoles: ["owner", "admin"] },
 } as const satisfies Record<string, SessionRule>;
 
 /** The rules as data, e.g. to print (see `describeMatrix`). Read-only by contract. */
@@ -191,7 +202,9 @@ function sessionAllows(actor: Actor, action: SessionAction, resource: Resource):
   if (!place || !inThatClass(actor, resource)) return false;
   const rule: SessionRule = sessionRules[action];
   return (
-    rule.roles.includes(place.role) || (rule.grants ?? []).some((g) => place.grants.includes(g))
+    rule.roles.includes(place.role) ||
+    (rule.grants ?? []).some((g) => place.grants.includes(g)) ||
+    (actor.tenantRole !== null && (rule.schoolRoles ?? []).includes(actor.tenantRole))
   );
 }
 
@@ -259,12 +272,13 @@ export function describeMatrix(): string {
       ]),
     ),
     "",
-    ...header(["class action", ...sessionRoles, "or grant", "note"]),
+    ...header(["class action", ...sessionRoles, "or grant", "or school role", "note"]),
     ...Object.entries(sessionRules).map(([action, rule]: [string, SessionRule]) =>
       row([
         action,
         ...sessionRoles.map((r) => (rule.roles.includes(r) ? "allowed" : "denied")),
         rule.grants?.join(", ") ?? "",
+        rule.schoolRoles?.join(", ") ?? "",
         rule.note ?? "",
       ]),
     ),

@@ -91,8 +91,10 @@ export const artifacts = pgTable(
 
 /**
  * Each time a class's artifact pipeline was asked for (the end of the class, a
- * recording becoming available, the sweep), written in the same transaction as
- * the job that runs it: an ended class without a row here has lost its trigger.
+ * recording becoming available, the sweep, a teacher's re-run), written in the
+ * same transaction as the job that runs it: an ended class without a row here
+ * has lost its trigger. `version` is the artifact version the run writes: a
+ * re-run is the class's highest version + 1, anything else runs the highest again.
  */
 export const artifactRuns = pgTable(
   "artifact_runs",
@@ -101,12 +103,13 @@ export const artifactRuns = pgTable(
     tenantId: tenantId(),
     sessionId: sessionId(),
     reason: text("reason", {
-      enum: ["session_ended", "room_finished", "recording_available", "sweep"],
+      enum: ["session_ended", "room_finished", "recording_available", "sweep", "rerun"],
     }).notNull(),
+    version: integer("version").notNull().default(1),
     jobId: uuid("job_id"),
     createdAt: createdAt(),
   },
-  (t) => [index("artifact_runs_session_idx").on(t.sessionId)],
+  (t) => [index("artifact_runs_session_idx").on(t.sessionId, t.version)],
 );
 
 export const transcriptSegments = pgTable(

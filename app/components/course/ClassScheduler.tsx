@@ -1,11 +1,15 @@
 import { Form } from "@remix-run/react";
-import type { RefObject } from "react";
+import { Fragment, useState, type RefObject } from "react";
 import type { FieldErrors } from "../../../core/identity/authForms";
 import { Field } from "~/components/Field";
 import { LocalTime } from "~/components/LocalTime";
+import { AfterClass } from "~/components/classroom/AfterClass";
 import type { Lesson } from "./CourseEditor";
 
-/* A course's classes: the list (with moving and cancelling one) and scheduling a new one. */
+/*
+ * A course's classes: the list (with moving and cancelling one, and for a past
+ * class what was made of it after class) and scheduling a new one.
+ */
 
 export interface ScheduledClass {
   id: string;
@@ -29,6 +33,14 @@ export function ClassList({
   scheduleKey: string;
   timeZones: string[];
 }) {
+  // The past classes whose "After class" row is open.
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) =>
+    setOpen((before) => {
+      const next = new Set(before);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   return (
     <>
       <h2>Classes</h2>
@@ -49,79 +61,99 @@ export function ClassList({
             </thead>
             <tbody>
               {sessions.map((s) => (
-                <tr key={s.id}>
-                  <td>{s.title}</td>
-                  <td>
-                    <LocalTime iso={s.startsAt} /> – <LocalTime iso={s.endsAt} withDate={false} />
-                  </td>
-                  <td>{s.status}</td>
-                  <td>
-                    {canManage && s.status === "scheduled" ? (
-                      <details className="reschedule">
-                        <summary>
-                          Move <span className="visually-hidden">{s.title}</span>
-                        </summary>
-                        <Form method="post" className="form">
-                          <input type="hidden" name="intent" value="reschedule" />
+                <Fragment key={s.id}>
+                  <tr>
+                    <td>{s.title}</td>
+                    <td>
+                      <LocalTime iso={s.startsAt} /> – <LocalTime iso={s.endsAt} withDate={false} />
+                    </td>
+                    <td>{s.status}</td>
+                    <td>
+                      {canManage && s.status === "scheduled" ? (
+                        <details className="reschedule">
+                          <summary>
+                            Move <span className="visually-hidden">{s.title}</span>
+                          </summary>
+                          <Form method="post" className="form">
+                            <input type="hidden" name="intent" value="reschedule" />
+                            <input type="hidden" name="sessionId" value={s.id} />
+                            <input
+                              type="hidden"
+                              name="idempotencyKey"
+                              value={`${scheduleKey}-${s.id}`}
+                            />
+                            <input type="hidden" name="title" value={s.title} />
+                            <Field
+                              id={`move-start-${s.id}`}
+                              name="startsAt"
+                              label="New start"
+                              type="datetime-local"
+                              required
+                            />
+                            <Field
+                              id={`move-duration-${s.id}`}
+                              name="durationMinutes"
+                              label="Duration (minutes)"
+                              type="number"
+                              min={5}
+                              max={480}
+                              defaultValue={Math.round(
+                                (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 60_000,
+                              )}
+                              required
+                            />
+                            <div className="field">
+                              <label htmlFor={`move-zone-${s.id}`}>Time zone</label>
+                              <select
+                                id={`move-zone-${s.id}`}
+                                name="timeZone"
+                                className="input"
+                                defaultValue={s.timeZone}
+                              >
+                                {timeZones.map((z) => (
+                                  <option key={z} value={z}>
+                                    {z}
+                                  </option>
+                                ))}
+                              </select>
+                            </div>
+                            <button className="button secondary" type="submit" disabled={busy}>
+                              Move the class
+                            </button>
+                          </Form>
+                        </details>
+                      ) : null}
+                      {canManage && s.status === "scheduled" ? (
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="cancel" />
                           <input type="hidden" name="sessionId" value={s.id} />
-                          <input
-                            type="hidden"
-                            name="idempotencyKey"
-                            value={`${scheduleKey}-${s.id}`}
-                          />
-                          <input type="hidden" name="title" value={s.title} />
-                          <Field
-                            id={`move-start-${s.id}`}
-                            name="startsAt"
-                            label="New start"
-                            type="datetime-local"
-                            required
-                          />
-                          <Field
-                            id={`move-duration-${s.id}`}
-                            name="durationMinutes"
-                            label="Duration (minutes)"
-                            type="number"
-                            min={5}
-                            max={480}
-                            defaultValue={Math.round(
-                              (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 60_000,
-                            )}
-                            required
-                          />
-                          <div className="field">
-                            <label htmlFor={`move-zone-${s.id}`}>Time zone</label>
-                            <select
-                              id={`move-zone-${s.id}`}
-                              name="timeZone"
-                              className="input"
-                              defaultValue={s.timeZone}
-                            >
-                              {timeZones.map((z) => (
-                                <option key={z} value={z}>
-                                  {z}
-                                </option>
-                              ))}
-                            </select>
-                          </div>
-                          <button className="button secondary" type="submit" disabled={busy}>
-                            Move the class
+                          <input type="hidden" name="idempotencyKey" value={`cancel-${s.id}`} />
+                          <button className="link-button" type="submit" disabled={busy}>
+                            Cancel <span className="visually-hidden">{s.title}</span>
                           </button>
                         </Form>
-                      </details>
-                    ) : null}
-                    {canManage && s.status === "scheduled" ? (
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="cancel" />
-                        <input type="hidden" name="sessionId" value={s.id} />
-                        <input type="hidden" name="idempotencyKey" value={`cancel-${s.id}`} />
-                        <button className="link-button" type="submit" disabled={busy}>
-                          Cancel <span className="visually-hidden">{s.title}</span>
+                      ) : null}
+                      {canManage && s.status === "ended" ? (
+                        <button
+                          type="button"
+                          className="link-button"
+                          aria-expanded={open.has(s.id)}
+                          aria-controls={open.has(s.id) ? `after-class-${s.id}` : undefined}
+                          onClick={() => toggle(s.id)}
+                        >
+                          After class <span className="visually-hidden">{s.title}</span>
                         </button>
-                      </Form>
-                    ) : null}
-                  </td>
-                </tr>
+                      ) : null}
+                    </td>
+                  </tr>
+                  {open.has(s.id) ? (
+                    <tr className="after-class-row" id={`after-class-${s.id}`}>
+                      <td colSpan={4}>
+                        <AfterClass sessionId={s.id} withHeading={false} />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               ))}
             </tbody>
           </table>
