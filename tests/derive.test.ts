@@ -10,10 +10,10 @@ import { withTenant } from "../db/tenantContext";
 import { align } from "../jobs/stages/align";
 import { derive } from "../jobs/stages/derive";
 import type { StageBody, StageDeps } from "../jobs/stages/stage";
-import { callAs, classClock as clockOf } from "./support/lecture";
+import { callAs, classClock as clockOf, presenterSlides } from "./support/lecture";
 import { makeLectureDeck } from "./support/lectureDeck";
 import { startSummaryStandIn } from "./support/summaryStandIn";
-import { classroomHarness, until } from "./support/syncClients";
+import { classroomHarness } from "./support/syncClients";
 import type { Browser } from "./support/webApp";
 
 /*
@@ -108,23 +108,7 @@ async function teachLesson() {
   await clock.mark(10);
 
   const host = await harness.sync.open(teacher, sessionId);
-  const slides = host.doc.getMap("slides");
-  const show = async (page: number, atSeconds: number) => {
-    if (page === 1) slides.set("deck", deck.deckId);
-    else slides.set(deck.deckId, page);
-    await until(() => !host.provider.hasUnsyncedChanges);
-    // The sync server logs the change after the ack; wait for it to be in the log.
-    await expect
-      .poll(async () => {
-        const { rows } = await owner.pool.query(
-          "select payload from session_state_events where session_id = $1 and type = 'slide.changed' order by sequence desc limit 1",
-          [sessionId],
-        );
-        return (rows[0]?.payload as { page?: number } | undefined)?.page;
-      })
-      .toBe(page);
-    await clock.mark(atSeconds);
-  };
+  const show = presenterSlides(owner.pool, sessionId, host, deck.deckId, clock);
   await show(1, 30);
 
   const questions = `/api/sessions/${sessionId}/questions`;

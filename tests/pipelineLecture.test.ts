@@ -14,11 +14,11 @@ import { withTenant } from "../db/tenantContext";
 import { startPipelineWorkers } from "../jobs/pipeline";
 import { stageDeps } from "../jobs/role";
 import { sweepEndedClasses } from "../jobs/sweep";
-import { callAs, classClock } from "./support/lecture";
+import { callAs, classClock, presenterSlides } from "./support/lecture";
 import { makeLectureDeck } from "./support/lectureDeck";
 import { pipelineFinished, privateJobQueue } from "./support/pipeline";
 import { asWebm, joinWavs, speak } from "./support/speech";
-import { classroomHarness, until } from "./support/syncClients";
+import { classroomHarness } from "./support/syncClients";
 import type { Browser } from "./support/webApp";
 
 /*
@@ -137,22 +137,7 @@ describe("the artifact pipeline on a lecture with real speech", () => {
     }
 
     const host = await harness.sync.open(teacher, sessionId);
-    const slides = host.doc.getMap("slides");
-    const show = async (page: number, atSeconds: number) => {
-      if (page === 1) slides.set("deck", deck.deckId);
-      else slides.set(deck.deckId, page);
-      await until(() => !host.provider.hasUnsyncedChanges);
-      await expect
-        .poll(async () => {
-          const { rows } = await owner.pool.query(
-            "select payload from session_state_events where session_id = $1 and type = 'slide.changed' order by sequence desc limit 1",
-            [sessionId],
-          );
-          return (rows[0]?.payload as { page?: number } | undefined)?.page;
-        })
-        .toBe(page);
-      await clock.mark(atSeconds);
-    };
+    const show = presenterSlides(owner.pool, sessionId, host, deck.deckId, clock);
     const [first, second, third] = audio.starts as [number, number, number];
     await show(1, first);
 
